@@ -1,0 +1,6 @@
+"""Allow ``python -m schemadiff``."""
+
+from schemadiff.cli import main
+
+if __name__ == "__main__":
+    main()

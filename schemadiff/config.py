@@ -1,0 +1,298 @@
+"""The ``Config`` object: where schemadiff reads its options from.
+
+Source-code options (``script_location``, ``file_template``, ...) may live in the
+ini file's main section or in ``[tool.schemadiff]`` of pyproject.toml; deployment
+options (``sqlalchemy.url``, logging) stay in the ini file.  The ini wins when both
+name the same key, so a deployment can override what the project ships.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import sys
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+from schemadiff.util import CommandError
+
+DEFAULT_INI_SECTION = "schemadiff"
+TOML_TABLE = "schemadiff"
+
+_SEPARATORS = {
+    "os": os.pathsep,
+    ":": ":",
+    ";": ";",
+    "space": " ",
+    "newline": "\n",
+}
+
+
+class Config:
+    """Configuration for one migration environment.
+
+    Wraps the parsed ini file (``file_config``) and the ``[tool.schemadiff]`` table
+    of pyproject.toml; either may be absent.  ``attributes`` is a free dict that
+    callers use to hand objects (e.g. a live Connection) to env.py.
+    """
+
+    def __init__(
+        self,
+        file_: str | os.PathLike[str] | None = None,
+        ini_section: str = DEFAULT_INI_SECTION,
+        output_buffer: TextIO | None = None,
+        stdout: TextIO | None = None,
+        cmd_opts: Any = None,
+        config_args: Mapping[str, Any] | None = None,
+        attributes: dict[str, Any] | None = None,
+        toml_file: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.config_file_name = os.fspath(file_) if file_ is not None else None
+        self.toml_file_name = os.fspath(toml_file) if toml_file is not None else None
+        self.config_ini_section = ini_section
+        self.output_buffer = output_buffer
+        self.stdout = stdout if stdout is not None else sys.stdout
+        self.cmd_opts = cmd_opts
+        self.config_args = dict(config_args or {})
+        self.attributes: dict[str, Any] = attributes if attributes is not None else {}
+        self._file_config: configparser.ConfigParser | None = None
+        self._toml_config: dict[str, Any] | None = None
+
+    # ------------------------------------------------------------------ sources
+
+    @property
+    def file_config(self) -> configparser.ConfigParser:
+        """The parsed ini file (empty when there is none), read once."""
+        if self._file_config is None:
+            here = (
+                os.path.abspath(os.path.dirname(self.config_file_name))
+                if self.config_file_name
+                else os.path.abspath(os.curdir)
+            )
+            defaults = {"here": here}
+            defaults.update(self.config_args)
+            parser = configparser.ConfigParser(defaults)
+            if self.config_file_name:
+                try:
+                    parser.read([self.config_file_name], encoding="utf-8")
+                except configparser.Error as err:
+                    raise CommandError(
+                        f"Can't parse config file {self.config_file_name}: "
+                        f"{_one_line(err)}"
+                    ) from err
+            if not parser.has_section(self.config_ini_section):
+                parser.add_section(self.config_ini_section)
+            self._file_config = parser
+        return self._file_config
+
+    @property
+    def toml_config(self) -> dict[str, Any]:
+        """The ``[tool.schemadiff]`` table of pyproject.toml, or ``{}``."""
+        if self._toml_config is None:
+            self._toml_config = {}
+            if self.toml_file_name and os.path.exists(self.toml_file_name):
+                try:
+                    with open(self.toml_file_name, "rb") as fh:
+                        data = tomllib.load(fh)
+                except tomllib.TOMLDecodeError as err:
+                    raise CommandError(
+                        f"Can't parse {self.toml_file_name}: {_one_line(err)}"
+                    ) from err
+                table = data.get("tool", {}).get(TOML_TABLE, {})
+                if not isinstance(table, dict):
+                    raise CommandError(
+                        f"[tool.{TOML_TABLE}] in {self.toml_file_name} must be a table"
+                    )
+                self._toml_config = table
+        return self._toml_config
+
+    @property
+    def has_ini_section(self) -> bool:
+        """True when an ini file exists and carries the main section."""
+        if not self.config_file_name or not os.path.exists(self.config_file_name):
+            return False
+        parser = configparser.ConfigParser()
+        try:
+            parser.read([self.config_file_name], encoding="utf-8")
+        except configparser.Error:
+            return True  # let file_config report the parse error
+        return parser.has_section(self.config_ini_section)
+
+    def check_sources(self) -> None:
+        """Raise a clear error when neither an ini section nor a toml table exists."""
+        if self.has_ini_section or self.toml_config:
+            return
+        if self.config_file_name and not os.path.exists(self.config_file_name):
+            raise CommandError(
+                f"No config file {self.config_file_name!r} found "
+                f"(and no [tool.{TOML_TABLE}] table in pyproject.toml); "
+                "run 'schemadiff init' or pass -c/--config"
+            )
+        if self.config_file_name:
+            raise CommandError(
+                f"No [{self.config_ini_section}] section in config file "
+                f"{self.config_file_name!r}"
+            )
+        raise CommandError(
+            f"No configuration found: no ini file and no [tool.{TOML_TABLE}] table"
+        )
+
+    # ------------------------------------------------------------------ ini API
+
+    def get_section(
+        self, name: str, default: dict[str, str] | None = None
+    ) -> dict[str, str] | None:
+        """All options of an ini section as a dict (``default`` if it's absent)."""
+        if not self.file_config.has_section(name):
+            return default
+        return dict(self.file_config.items(name))
+
+    def set_main_option(self, name: str, value: str) -> None:
+        """Set an option of the main section; ``%`` must be doubled as in the ini."""
+        self.set_section_option(self.config_ini_section, name, value)
+
+    def remove_main_option(self, name: str) -> None:
+        self.file_config.remove_option(self.config_ini_section, name)
+
+    def set_section_option(self, section: str, name: str, value: str) -> None:
+        if not self.file_config.has_section(section):
+            self.file_config.add_section(section)
+        self.file_config.set(section, name, value)
+
+    def get_section_option(
+        self, section: str, name: str, default: str | None = None
+    ) -> str | None:
+        if not self.file_config.has_section(section):
+            raise CommandError(
+                f"No config file {self.config_file_name!r} found, "
+                f"or file has no '[{section}]' section"
+            )
+        if self.file_config.has_option(section, name):
+            try:
+                return self.file_config.get(section, name)
+            except configparser.Error as err:
+                raise CommandError(
+                    f"Bad value for {name!r} in [{section}]: {_one_line(err)}"
+                ) from err
+        return default
+
+    def get_main_option(self, name: str, default: str | None = None) -> str | None:
+        """An option of the main ini section (interpolated)."""
+        return self.get_section_option(self.config_ini_section, name, default)
+
+    # ------------------------------------------------------ ini + toml options
+
+    def get_schemadiff_option(self, name: str, default: Any = None) -> Any:
+        """A source-code option: the ini's main section first, then pyproject."""
+        if self.file_config.has_option(self.config_ini_section, name):
+            return self.get_main_option(name)
+        if name in self.toml_config:
+            return self._interpolate_toml(self.toml_config[name])
+        return default
+
+    def get_schemadiff_bool(self, name: str, default: bool = False) -> bool:
+        value = self.get_schemadiff_option(name)
+        if value is None or value == "":
+            return default
+        if isinstance(value, bool):
+            return value
+        lowered = str(value).strip().lower()
+        if lowered in ("true", "yes", "on", "1"):
+            return True
+        if lowered in ("false", "no", "off", "0"):
+            return False
+        raise CommandError(f"Option {name!r} must be true or false, not {value!r}")
+
+    def get_schemadiff_list(self, name: str) -> list[str]:
+        """A list-valued option (``version_locations``, ``prepend_sys_path``).
+
+        pyproject gives real lists; the ini splits on ``path_separator``, or, when
+        that key is absent, on the legacy separators the seeds describe.
+        """
+        if self.file_config.has_option(self.config_ini_section, name):
+            raw = self.get_main_option(name) or ""
+            return split_path_list(raw, name, self._ini_separator(name))
+        value = self.toml_config.get(name)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise CommandError(
+                f"[tool.{TOML_TABLE}] {name} must be a list of strings"
+            )
+        return [self._interpolate_toml(v) for v in value]
+
+    def _ini_separator(self, name: str) -> str | None:
+        """The separator for an ini list option; None means legacy splitting."""
+        key = self.get_main_option("path_separator")
+        if key is None and name == "version_locations":
+            key = self.get_main_option("version_path_separator")
+        if key is None:
+            return None
+        key = key.strip() or "space"
+        if key not in _SEPARATORS:
+            raise CommandError(
+                f"'{key}' is not a valid value for path_separator; "
+                f"expected one of {', '.join(_SEPARATORS)}"
+            )
+        return _SEPARATORS[key]
+
+    def _interpolate_toml(self, value: Any) -> Any:
+        """Apply ``%(here)s`` and ``%%`` to pyproject strings, as the ini does."""
+        if not isinstance(value, str):
+            return value
+        here = (
+            os.path.abspath(os.path.dirname(self.toml_file_name))
+            if self.toml_file_name
+            else os.path.abspath(os.curdir)
+        )
+        names = {"here": here, **self.config_args}
+        try:
+            return value % names
+        except (KeyError, ValueError, TypeError) as err:
+            raise CommandError(
+                f"Bad interpolation in pyproject value {value!r}: {_one_line(err)}"
+            ) from err
+
+    # ------------------------------------------------------------------ misc
+
+    def get_template_directory(self) -> str:
+        """Where the environment templates live, from a wheel or a checkout."""
+        package_dir = Path(__file__).resolve().parent
+        for candidate in (package_dir / "render", package_dir.parent / "render"):
+            if candidate.is_dir():
+                return str(candidate)
+        raise CommandError("Can't find schemadiff's template directory")
+
+    @property
+    def messaging_quiet(self) -> bool:
+        return bool(getattr(self.cmd_opts, "quiet", False))
+
+    def print_stdout(self, text: str, *arg: Any) -> None:
+        """Write a line of command output unless ``-q`` was given."""
+        if self.messaging_quiet:
+            return
+        message = text % arg if arg else text
+        self.stdout.write(message + "\n")
+        self.stdout.flush()
+
+
+def split_path_list(raw: str, name: str, separator: str | None) -> list[str]:
+    """Split an ini path list; ``separator=None`` applies the legacy rules."""
+    if separator is not None:
+        parts = raw.split(separator)
+    else:
+        import re
+
+        pattern = r"[,\s]+" if name == "version_locations" else r"[,\s:]+"
+        if name != "version_locations" and os.name == "nt":
+            pattern = r"[,\s;]+"
+        parts = re.split(pattern, raw)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())

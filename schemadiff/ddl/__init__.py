@@ -1,0 +1,1 @@
+"""Dialect implementations: how directives become SQL on each backend."""

@@ -1,0 +1,1 @@
+"""Running migrations: environment contexts, the version table, transactions."""
