@@ -1,0 +1,274 @@
+"""Post-write hooks: programs or Python callables run on a freshly written
+revision file (formatters, linters).
+
+Hooks are configured either in the ``[post_write_hooks]`` section of the ini
+file::
+
+    [post_write_hooks]
+    hooks = black, ruff
+    black.type = console_scripts
+    black.entrypoint = black
+    black.options = -q REVISION_SCRIPT_FILENAME
+    ruff.type = exec
+    ruff.executable = ruff
+    ruff.options = check --fix REVISION_SCRIPT_FILENAME
+    ruff.cwd = /some/dir
+
+or as ``[[tool.schemadiff.post_write_hooks]]`` tables in ``pyproject.toml``
+(each table has a ``name`` plus the same keys without the ``NAME.`` prefix).
+
+Built-in hook types are ``console_scripts`` (``entrypoint``), ``exec``
+(``executable``) and ``module`` (``module``).  Any Python function can be
+made a hook type with :func:`register`.  ``options`` is split like a shell
+command line; the token ``REVISION_SCRIPT_FILENAME`` is replaced by the path
+of the revision file, and prepended when the options don't mention it.
+
+A hook that fails raises :class:`~schemadiff.util.CommandError` naming the
+hook and carrying its output; the revision file stays where it was written so
+the user can inspect and fix it.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from schemadiff.util import CommandError
+
+log = logging.getLogger(__name__)
+
+REVISION_SCRIPT_TOKEN = "REVISION_SCRIPT_FILENAME"
+
+HookFn = Callable[[str, dict[str, Any]], Any]
+
+_registry: dict[str, HookFn] = {}
+
+
+def register(name: str) -> Callable[[HookFn], HookFn]:
+    """Register ``fn(filename, options)`` as the hook type ``name``.
+
+    ``options`` is the hook's configuration (``type``, ``options``, ``cwd``,
+    anything else the user wrote) plus ``_hook_name``, the name under which
+    the user listed the hook.
+
+    e.g.::
+
+        from schemadiff.script import write_hooks
+
+        @write_hooks.register("spaces_to_tabs")
+        def convert(filename, options):
+            ...
+    """
+
+    def decorate(fn: HookFn) -> HookFn:
+        _registry[name] = fn
+        return fn
+
+    return decorate
+
+
+def _invoke(name: str, revision_path: str, options: dict[str, Any]) -> Any:
+    """Run the hook type ``name`` on ``revision_path``."""
+    try:
+        hook = _registry[name]
+    except KeyError:
+        known = ", ".join(sorted(_registry))
+        raise CommandError(
+            f"No post write hook type {name!r} is registered " f"(known types: {known})"
+        ) from None
+    return hook(revision_path, options)
+
+
+def _split_hook_names(value: str | Iterable[str]) -> list[str]:
+    if isinstance(value, str):
+        return [n for n in value.replace(",", " ").split() if n]
+    return [str(n).strip() for n in value if str(n).strip()]
+
+
+def _hooks_from_section(section: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Turn an ini ``[post_write_hooks]`` mapping into a list of hook dicts."""
+    names = _split_hook_names(section.get("hooks", ""))
+    hooks: list[dict[str, Any]] = []
+    for name in names:
+        prefix = name + "."
+        opts = {
+            key[len(prefix) :]: value
+            for key, value in section.items()
+            if key.startswith(prefix)
+        }
+        opts["_hook_name"] = name
+        hooks.append(opts)
+    return hooks
+
+
+def _normalise_hooks(
+    hook_config: Mapping[str, Any] | Iterable[Mapping[str, Any]] | None,
+) -> list[dict[str, Any]]:
+    if not hook_config:
+        return []
+    if isinstance(hook_config, Mapping):
+        return _hooks_from_section(hook_config)
+    hooks = []
+    for entry in hook_config:
+        opts = dict(entry)
+        name = opts.pop("name", None) or opts.get("_hook_name")
+        if not name:
+            raise CommandError(
+                "Every [[tool.schemadiff.post_write_hooks]] table needs a 'name' key"
+            )
+        opts["_hook_name"] = name
+        hooks.append(opts)
+    return hooks
+
+
+def _run_hooks(
+    path: str,
+    hook_config: Mapping[str, Any] | Iterable[Mapping[str, Any]] | None,
+) -> None:
+    """Run every configured hook, in order, on the file at ``path``.
+
+    ``hook_config`` is either the ini ``[post_write_hooks]`` section as a
+    mapping, or the list of pyproject tables (dicts with a ``name`` key).
+    """
+    for opts in _normalise_hooks(hook_config):
+        name = opts["_hook_name"]
+        type_ = opts.get("type")
+        if not type_:
+            raise CommandError(
+                f"Key {name}.type is required for post write hook {name!r}"
+            )
+        log.info("Running post write hook %r on %s", name, path)
+        try:
+            _invoke(type_, path, opts)
+        except CommandError:
+            raise
+        except Exception as err:
+            raise CommandError(
+                f"Post write hook {name!r} failed: {type(err).__name__}: {err}"
+            ) from err
+
+
+def hooks_for_config(config: Any) -> list[dict[str, Any]]:
+    """Collect the post-write hooks of a :class:`~schemadiff.config.Config`.
+
+    The ini ``[post_write_hooks]`` section wins when it lists hooks;
+    otherwise the pyproject ``[[tool.schemadiff.post_write_hooks]]`` tables
+    are used (with ``%(here)s`` interpolated like other pyproject values).
+    """
+    section: Mapping[str, Any] = {}
+    try:
+        section = config.get_section("post_write_hooks", {}) or {}
+    except Exception:  # noqa: BLE001 - no usable ini file at all
+        section = {}
+    if _split_hook_names(section.get("hooks", "")):
+        return _hooks_from_section(section)
+    toml = getattr(config, "toml_config", None) or {}
+    tables = toml.get("post_write_hooks") or []
+    if isinstance(tables, Mapping):
+        tables = [tables]
+    if not isinstance(tables, list) or not all(isinstance(t, Mapping) for t in tables):
+        raise CommandError(
+            "[[tool.schemadiff.post_write_hooks]] must be an array of tables"
+        )
+    interpolate = getattr(config, "_interpolate_toml", lambda v: v)
+    return _normalise_hooks(
+        [{k: interpolate(v) for k, v in table.items()} for table in tables]
+    )
+
+
+def run_hooks_for_config(config: Any, path: str) -> None:
+    """Run the hooks configured in ``config`` on the revision file ``path``."""
+    _run_hooks(path, hooks_for_config(config))
+
+
+# -- built-in runners -------------------------------------------------------
+
+
+def _parse_cmdline_options(options: str, path: str) -> list[str]:
+    """Split ``options`` like a shell would and put ``path`` in place of the
+    REVISION_SCRIPT_FILENAME token (in front, when the token is absent)."""
+    if REVISION_SCRIPT_TOKEN not in options:
+        options = f"{REVISION_SCRIPT_TOKEN} {options}"
+    parts = shlex.split(options, posix=os.name == "posix")
+    return [p.replace(REVISION_SCRIPT_TOKEN, path) for p in parts]
+
+
+def _required(options: Mapping[str, Any], key: str) -> str:
+    value = options.get(key)
+    if not value:
+        name = options.get("_hook_name", "?")
+        raise CommandError(f"Key {name}.{key} is required for post write hook {name!r}")
+    return str(value)
+
+
+def _run_process(argv: list[str], options: Mapping[str, Any]) -> None:
+    name = options.get("_hook_name", "?")
+    cwd = options.get("cwd") or None
+    try:
+        proc = subprocess.run(
+            argv,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    except OSError as err:
+        raise CommandError(
+            f"Post write hook {name!r} could not be started: {err}"
+        ) from err
+    output = (proc.stdout or "").strip()
+    if proc.returncode != 0:
+        detail = f":\n{output}" if output else ""
+        raise CommandError(
+            f"Post write hook {name!r} failed (exit status "
+            f"{proc.returncode}){detail}"
+        )
+    if output:
+        log.info("post write hook %r: %s", name, output)
+
+
+@register("console_scripts")
+def console_scripts(path: str, options: dict[str, Any]) -> None:
+    """Run an installed console script (e.g. ``black``) with this interpreter."""
+    entrypoint_name = _required(options, "entrypoint")
+    matches = [
+        ep
+        for ep in importlib.metadata.entry_points(group="console_scripts")
+        if ep.name == entrypoint_name
+    ]
+    if not matches:
+        raise CommandError(
+            f"Could not find entrypoint console_scripts.{entrypoint_name} "
+            f"for post write hook {options.get('_hook_name')!r}"
+        )
+    ep = matches[0]
+    module, _, attr = ep.value.partition(":")
+    attr = attr.strip() or "main"
+    code = f"import sys, {module.strip()} as m; sys.exit(m.{attr}())"
+    argv = [sys.executable, "-c", code]
+    argv += _parse_cmdline_options(str(options.get("options", "")), path)
+    _run_process(argv, options)
+
+
+@register("exec")
+def exec_(path: str, options: dict[str, Any]) -> None:
+    """Run an executable found on PATH (or given by path)."""
+    executable = _required(options, "executable")
+    argv = [executable]
+    argv += _parse_cmdline_options(str(options.get("options", "")), path)
+    _run_process(argv, options)
+
+
+@register("module")
+def module(path: str, options: dict[str, Any]) -> None:
+    """Run ``python -m MODULE`` with this interpreter."""
+    module_name = _required(options, "module")
+    argv = [sys.executable, "-m", module_name]
+    argv += _parse_cmdline_options(str(options.get("options", "")), path)
+    _run_process(argv, options)
