@@ -105,9 +105,7 @@ def init(
         if source.name == "__pycache__" or not source.is_file():
             continue
         dest = target / source.name
-        _announce(
-            config, "Generating", dest, dest.write_bytes, source.read_bytes()
-        )
+        _announce(config, "Generating", dest, dest.write_bytes, source.read_bytes())
     if package:
         for pkg in (target, target / "versions"):
             init_file = pkg / "__init__.py"
@@ -165,7 +163,12 @@ def _write_pyproject(
     body = _render(template, context)
     if not toml_path.exists():
         _announce(
-            config, "Generating", toml_path, toml_path.write_text, body, encoding="utf-8"
+            config,
+            "Generating",
+            toml_path,
+            toml_path.write_text,
+            body,
+            encoding="utf-8",
         )
         return True
     existing = toml_path.read_text("utf-8")

@@ -11,10 +11,11 @@ from __future__ import annotations
 import configparser
 import os
 import sys
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
+
+import tomllib
 
 from schemadiff.util import CommandError
 
@@ -220,9 +221,7 @@ class Config:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise CommandError(
-                f"[tool.{TOML_TABLE}] {name} must be a list of strings"
-            )
+            raise CommandError(f"[tool.{TOML_TABLE}] {name} must be a list of strings")
         return [self._interpolate_toml(v) for v in value]
 
     def _ini_separator(self, name: str) -> str | None:

@@ -1,0 +1,75 @@
+"""Migration environment for async drivers: migrations run through run_sync()."""
+
+import asyncio
+from logging.config import fileConfig
+
+from sqlalchemy import engine_from_config, pool
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import async_engine_from_config
+
+from schemadiff import context
+
+config = context.config
+
+if config.config_file_name is not None and config.get_section("loggers"):
+    fileConfig(config.config_file_name)
+
+# Your models' MetaData, for autogenerate support:
+#   from myapp.models import Base
+#   target_metadata = Base.metadata
+target_metadata = None
+
+
+def run_migrations_offline() -> None:
+    """Emit the migrations as SQL text, without a database connection."""
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def do_run_migrations(connection: Connection) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_async_migrations() -> None:
+    """Open an async connection and run the synchronous migration code in it."""
+    connectable = async_engine_from_config(
+        config.get_section(config.config_ini_section, {}),
+        prefix="sqlalchemy.",
+        poolclass=pool.NullPool,
+    )
+    async with connectable.connect() as connection:
+        await connection.run_sync(do_run_migrations)
+    await connectable.dispose()
+
+
+def run_migrations_online() -> None:
+    """Run against a live database; a shared or synchronous connection runs as is."""
+    connection = config.attributes.get("connection", None)
+    if connection is not None:
+        do_run_migrations(connection)
+        return
+    url = config.get_main_option("sqlalchemy.url")
+    if make_url(url).get_dialect().is_async:
+        asyncio.run(run_async_migrations())
+        return
+    engine = engine_from_config(
+        config.get_section(config.config_ini_section, {}),
+        prefix="sqlalchemy.",
+        poolclass=pool.NullPool,
+    )
+    with engine.connect() as connection:
+        do_run_migrations(connection)
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,65 @@
+"""Migration environment of the sample shop: compares against shop.models."""
+
+import os
+from logging.config import fileConfig
+
+from shop.models import Base
+from sqlalchemy import engine_from_config, pool
+
+from schemadiff import context
+
+config = context.config
+
+if config.config_file_name is not None and config.get_section("loggers"):
+    fileConfig(config.config_file_name)
+
+# SCHEMADIFF_URL points the sample at another database without editing the ini.
+if os.environ.get("SCHEMADIFF_URL"):
+    config.set_main_option(
+        "sqlalchemy.url", os.environ["SCHEMADIFF_URL"].replace("%", "%%")
+    )
+
+target_metadata = Base.metadata
+
+
+def run_migrations_offline() -> None:
+    """Emit the migrations as SQL text, without a database connection."""
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    """Run the migrations on a live connection (or one handed in by the caller)."""
+    connection = config.attributes.get("connection", None)
+    if connection is not None:
+        _run_with(connection)
+        return
+    engine = engine_from_config(
+        config.get_section(config.config_ini_section, {}),
+        prefix="sqlalchemy.",
+        poolclass=pool.NullPool,
+    )
+    with engine.connect() as connection:
+        _run_with(connection)
+
+
+def _run_with(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_server_default=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

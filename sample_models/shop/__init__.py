@@ -1,0 +1,1 @@
+"""A small shop: the example project schemadiff's quick start migrates."""
