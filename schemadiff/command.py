@@ -187,3 +187,53 @@ def _write_pyproject(
 
     _announce(config, "Appending to", toml_path, append)
     return True
+
+
+# ------------------------------------------------------------------ runtime
+# Implemented in schemadiff/runtime/commands.py (imported lazily so this module
+# loads even when a database driver or the script layer is unavailable).
+
+
+def upgrade(
+    config: Config, revision: str, sql: bool = False, tag: str | None = None
+) -> None:
+    """Upgrade the database to a later revision (default target: head)."""
+    from schemadiff.runtime import commands
+
+    commands.upgrade(config, revision, sql=sql, tag=tag)
+
+
+def downgrade(
+    config: Config, revision: str, sql: bool = False, tag: str | None = None
+) -> None:
+    """Revert the database to an earlier revision."""
+    from schemadiff.runtime import commands
+
+    commands.downgrade(config, revision, sql=sql, tag=tag)
+
+
+def stamp(
+    config: Config,
+    revision: str | list[str],
+    sql: bool = False,
+    tag: str | None = None,
+    purge: bool = False,
+) -> None:
+    """Set the version table to the given revision(s) without running migrations."""
+    from schemadiff.runtime import commands
+
+    commands.stamp(config, revision, sql=sql, tag=tag, purge=purge)
+
+
+def current(config: Config, verbose: bool = False) -> None:
+    """Show the revision(s) the database is at."""
+    from schemadiff.runtime import commands
+
+    commands.current(config, verbose=verbose)
+
+
+def ensure_version(config: Config, sql: bool = False) -> None:
+    """Create the version table if it doesn't exist yet."""
+    from schemadiff.runtime import commands
+
+    commands.ensure_version(config, sql=sql)

@@ -1,22 +1,102 @@
 """``MigrationContext``: one database (or offline SQL stream) being migrated.
 
-It binds a dialect implementation to a connection or an output buffer; the
-runtime builds on it to read and write the version table and run revisions.
+It binds a dialect implementation to a connection or an output buffer, reads
+and writes the version table, owns the transactions of a run and calls each
+revision's ``upgrade()``/``downgrade()``.  It is usable on its own, outside any
+migration environment::
+
+    with engine.connect() as conn:
+        MigrationContext.configure(conn).get_current_revision()
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.engine.url import make_url
 
 from schemadiff.ddl.impl import DefaultImpl
-from schemadiff.util import CommandError
+from schemadiff.runtime.version_table import DEFAULT_VERSION_TABLE, VersionTable
+from schemadiff.util import CommandError, to_tuple
+
+if TYPE_CHECKING:
+    from schemadiff.script import ScriptDirectory
+    from schemadiff.script.steps import MigrationStep
 
 log = logging.getLogger(__name__)
+
+
+class MigrationError(CommandError):
+    """A revision's ``upgrade()``/``downgrade()`` raised.
+
+    The message names the revision and the original error in one line; the
+    original exception is kept as ``__cause__`` (``--raiseerr`` shows both).
+    """
+
+    def __init__(self, message: str, step: MigrationStep | None = None) -> None:
+        super().__init__(message)
+        self.step = step
+
+
+class MigrationInfo:
+    """What ``on_version_apply`` callbacks receive about a completed step."""
+
+    def __init__(self, step: MigrationStep, revision_map: Any = None) -> None:
+        self.is_upgrade = step.is_upgrade
+        self.is_stamp = step.is_stamp
+        self.source_revision_ids = tuple(step.from_revisions)
+        self.destination_revision_ids = tuple(step.to_revisions)
+        if step.is_upgrade:
+            self.up_revision_ids = self.destination_revision_ids
+            self.down_revision_ids = self.source_revision_ids
+        else:
+            self.up_revision_ids = self.source_revision_ids
+            self.down_revision_ids = self.destination_revision_ids
+        self.revision_map = revision_map
+        self.step = step
+
+    @property
+    def up_revision_id(self) -> str | None:
+        return self.up_revision_ids[0] if len(self.up_revision_ids) == 1 else None
+
+    @property
+    def is_migration(self) -> bool:
+        return not self.is_stamp
+
+    @property
+    def up_revisions(self) -> tuple[Any, ...]:
+        return self._lookup(self.up_revision_ids)
+
+    @property
+    def up_revision(self) -> Any:
+        found = self.up_revisions
+        return found[0] if len(found) == 1 else None
+
+    @property
+    def down_revisions(self) -> tuple[Any, ...]:
+        return self._lookup(self.down_revision_ids)
+
+    @property
+    def source_revisions(self) -> tuple[Any, ...]:
+        return self._lookup(self.source_revision_ids)
+
+    @property
+    def destination_revisions(self) -> tuple[Any, ...]:
+        return self._lookup(self.destination_revision_ids)
+
+    def _lookup(self, ids: Sequence[str]) -> tuple[Any, ...]:
+        if self.revision_map is None:
+            return ()
+        return tuple(self.revision_map.get_revision(rev) for rev in ids)
+
+    def __repr__(self) -> str:
+        return f"MigrationInfo({self.step})"
 
 
 class MigrationContext:
@@ -33,22 +113,64 @@ class MigrationContext:
         self.opts = opts
         self.dialect = dialect
         self.as_sql = bool(opts.get("as_sql", False))
-        self.connection = connection
+        self.script: ScriptDirectory | None = opts.get("script")
         self.output_buffer = opts.get("output_buffer") or sys.stdout
+        self._migrations_fn: Callable[..., Any] | None = opts.get("fn")
+        self._start_from_rev = opts.get("starting_rev")
+        self.purge = bool(opts.get("purge", False))
+        self._dont_mutate = bool(opts.get("dont_mutate", False))
+        self._transaction_per_migration = bool(
+            opts.get("transaction_per_migration", False)
+        )
+        self.on_version_apply_callbacks: tuple[Callable[..., Any], ...] = to_tuple(
+            opts.get("on_version_apply")
+        )
+
+        if self.as_sql:
+            # Offline: the live connection, if any, only told us the dialect.
+            self.connection: Connection | None = None
+        else:
+            self.connection = connection
+        self._in_external_transaction = bool(
+            self.connection is not None and self.connection.in_transaction()
+        )
+        #: The transaction this context began (online), or None.
+        self._transaction: Any = None
+        #: Offline: True between an emitted BEGIN and its COMMIT.
+        self._offline_in_transaction = False
+
         self.impl = DefaultImpl.get_by_dialect(dialect)(
             dialect,
-            connection,
+            self.connection,
             self.as_sql,
             opts.get("transactional_ddl"),
             self.output_buffer,
             opts,
         )
+        self._version_table = VersionTable(
+            self,
+            opts.get("version_table") or DEFAULT_VERSION_TABLE,
+            opts.get("version_table_schema"),
+            bool(opts.get("version_table_pk", True)),
+        )
+        #: The version Table construct (name kept for scripts that inspect it).
+        self._version = self._version_table.table
+
+        log.info("Context impl %s.", type(self.impl).__name__)
+        if self.as_sql:
+            log.info("Generating static SQL")
+        log.info(
+            "Will assume %s DDL.",
+            "transactional" if self.impl.transactional_ddl else "non-transactional",
+        )
+
+    # ------------------------------------------------------------ construction
 
     @classmethod
     def configure(
         cls,
         connection: Connection | None = None,
-        url: str | None = None,
+        url: str | sa.URL | None = None,
         dialect_name: str | None = None,
         dialect: Dialect | None = None,
         environment_context: Any = None,
@@ -60,27 +182,325 @@ class MigrationContext:
         Usable outside any environment, e.g. to read an engine's current revision.
         """
         opts = dict(opts or {})
-        dialect_opts = dialect_opts or {}
+        dialect_opts = dict(dialect_opts or {})
         if connection is not None:
             if isinstance(connection, Engine):
                 raise CommandError(
                     "MigrationContext.configure() needs a Connection, not an Engine; "
                     "use engine.connect()"
                 )
+            if not isinstance(connection, Connection):
+                raise CommandError(
+                    "MigrationContext.configure() needs a SQLAlchemy Connection, "
+                    f"not {type(connection).__name__}"
+                )
             dialect = connection.dialect
         elif url is not None:
-            dialect = make_url(url).get_dialect(**dialect_opts)()
+            dialect = _dialect_from_url(make_url(url), dialect_opts)
         elif dialect_name is not None:
-            dialect = make_url(f"{dialect_name}://").get_dialect(**dialect_opts)()
+            dialect = _dialect_from_url(make_url(f"{dialect_name}://"), dialect_opts)
         elif dialect is None:
-            raise CommandError("A connection, url or dialect_name is required")
+            raise CommandError(
+                "A connection, url or dialect_name is required to configure a "
+                "migration context"
+            )
         return cls(dialect, connection, opts, environment_context)
 
+    # -------------------------------------------------------------- properties
+
     @property
-    def bind(self) -> Connection | None:
-        """The Connection in use (None offline)."""
-        return self.connection
+    def bind(self) -> Any:
+        """The Connection in use; offline, a mock connection writing SQL text."""
+        if self.connection is not None:
+            return self.connection
+        if self.as_sql:
+            return self._mock_connection()
+        return None
+
+    def _mock_connection(self) -> Any:
+        def executor(construct: Any, *multiparams: Any, **params: Any) -> None:
+            self.impl._exec(construct)
+
+        engine = sa.create_mock_engine(make_url(f"{self.dialect.name}://"), executor)
+        engine.dialect = self.dialect
+        return engine
+
+    @property
+    def config(self) -> Any:
+        env = self.environment_context
+        return env.config if env is not None else None
+
+    @property
+    def version_table(self) -> VersionTable:
+        return self._version_table
+
+    # ---------------------------------------------------------------- versions
+
+    def get_current_heads(self) -> tuple[str, ...]:
+        """The revisions the version table records (offline: the start argument)."""
+        if self.as_sql:
+            return self._offline_start_heads()
+        if self.connection is None:
+            raise CommandError("Can't read the version table without a connection")
+        return self._version_table.read_heads()
+
+    def get_current_revision(self) -> str | None:
+        """The single current revision, None for an unversioned database."""
+        heads = self.get_current_heads()
+        if not heads:
+            return None
+        if len(heads) > 1:
+            raise CommandError(
+                f"Version table '{self._version_table.display_name}' has more than "
+                f"one head present ({', '.join(heads)}); use get_current_heads()"
+            )
+        return heads[0]
+
+    def _offline_start_heads(self) -> tuple[str, ...]:
+        start = self._start_from_rev
+        if start is None or start == "base":
+            return ()
+        symbols = [s for s in to_tuple(start) if s and s != "base"]
+        if self.script is None:
+            return tuple(symbols)
+        found: list[str] = []
+        for symbol in symbols:
+            for revision in self.script.revision_map.get_revisions(symbol):
+                if revision is not None and revision.revision not in found:
+                    found.append(revision.revision)
+        return tuple(found)
+
+    def _ensure_version_table(self) -> None:
+        if not self.as_sql:
+            self._version_table.create(checkfirst=True)
+
+    def stamp(self, script_directory: ScriptDirectory, revision: Any) -> None:
+        """Write the version table for ``revision`` without running migrations."""
+        heads = self.get_current_heads()
+        if not self.as_sql and not heads:
+            self._ensure_version_table()
+        steps = script_directory._stamp_revs(revision, heads)
+        self._apply_steps(steps, heads, {})
+
+    # -------------------------------------------------------------- execution
 
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> Any:
         """Execute a statement, or write it out in offline mode."""
         return self.impl._exec(sql, execution_options)
+
+    def run_migrations(self, **kw: Any) -> None:
+        """Run the steps the command's ``fn`` plans from the current heads.
+
+        ``kw`` is passed to every ``upgrade()``/``downgrade()`` function.
+        """
+        start = getattr(self.impl, "start_migrations", None)
+        if callable(start):
+            start()
+        if self.purge:
+            if self.as_sql:
+                raise CommandError("Can't use --purge with --sql mode")
+            self._ensure_version_table()
+            self._version_table.purge()
+            heads: tuple[str, ...] = ()
+        else:
+            heads = self.get_current_heads()
+            if not self.as_sql and not heads and not self._dont_mutate:
+                self._ensure_version_table()
+        if self._migrations_fn is None:
+            return
+        steps = self._migrations_fn(heads, self)
+        self._apply_steps(steps or (), heads, kw)
+
+    def _apply_steps(
+        self, steps: Any, heads: Sequence[str], kw: dict[str, Any]
+    ) -> tuple[str, ...]:
+        current = tuple(heads)
+        ran = False
+        for step in steps:
+            ran = True
+            with self.begin_transaction(_per_migration=True):
+                if self.as_sql and not current:
+                    # A script starting from nothing creates the table itself.
+                    self._version_table.create()
+                log.info("Running %s", step)
+                if self.as_sql:
+                    self.impl.static_output(f"-- Running {step.short_log}")
+                if step.migration_fn is not None and not step.is_stamp:
+                    self._call_migration(step, kw)
+                removed, added = step.head_changes(current)
+                current = self._version_table.apply(current, removed, added)
+                self._notify(step, current, kw)
+        if ran and self.as_sql and not current:
+            # The script ends with nothing applied: leave no version table.
+            self._version_table.drop()
+        return current
+
+    def _call_migration(self, step: MigrationStep, kw: dict[str, Any]) -> None:
+        assert step.migration_fn is not None
+        try:
+            step.migration_fn(**kw)
+        except MigrationError:
+            raise
+        except Exception as err:
+            label = getattr(getattr(step, "revision", None), "revision", None)
+            what = f"{step.verb} of revision {label}" if label else str(step)
+            doc = step.doc
+            detail = " ".join(str(err).split()) or ""
+            message = f"{what}{f' ({doc})' if doc else ''} failed: {type(err).__name__}"
+            if detail:
+                message += f": {detail}"
+            raise MigrationError(message, step) from err
+
+    def _notify(
+        self, step: MigrationStep, heads: Sequence[str], kw: dict[str, Any]
+    ) -> None:
+        if not self.on_version_apply_callbacks:
+            return
+        revision_map = self.script.revision_map if self.script is not None else None
+        info = MigrationInfo(step, revision_map)
+        for callback in self.on_version_apply_callbacks:
+            callback(ctx=self, step=info, heads=set(heads), run_args=kw)
+
+    # ------------------------------------------------------------ transactions
+
+    def begin_transaction(
+        self, _per_migration: bool = False
+    ) -> AbstractContextManager[Any]:
+        """A transaction scope that fits the backend, the mode and the caller.
+
+        - the caller began a transaction on the connection: do nothing, it's theirs;
+        - transactional DDL: one transaction for the run (env.py's call), or one
+          per migration with ``transaction_per_migration``;
+        - non-transactional DDL (MySQL/MariaDB): one per migration, so the
+          version table always names the last migration that completed;
+        - offline: ``BEGIN;``/``COMMIT;`` text at the same points.
+        """
+        if self._in_external_transaction:
+            return nullcontext()
+        if self.impl.transactional_ddl:
+            wanted = _per_migration == self._transaction_per_migration
+        else:
+            wanted = _per_migration
+        if not wanted:
+            return nullcontext()
+        if self.as_sql:
+            return self._offline_transaction()
+        if self._transaction is not None:
+            return nullcontext()
+        return self._online_transaction()
+
+    @contextmanager
+    def _offline_transaction(self) -> Iterator[None]:
+        if self._offline_in_transaction:
+            yield
+            return
+        self.impl.emit_begin()
+        self._offline_in_transaction = True
+        try:
+            yield
+        finally:
+            # Offline SQL has no rollback: a failure just stops the script.
+            if self._offline_in_transaction:
+                self._offline_in_transaction = False
+                self.impl.emit_commit()
+
+    @contextmanager
+    def _online_transaction(self) -> Iterator[Any]:
+        connection = self.connection
+        if connection is None:
+            raise CommandError("begin_transaction() needs a connection")
+        if connection.in_transaction():
+            # SQLAlchemy began one implicitly (e.g. reading the version table).
+            self._transaction = connection.get_transaction()
+        else:
+            self._transaction = connection.begin()
+        self._start_driver_transaction()
+        try:
+            yield self._transaction
+        except BaseException:
+            self._end_transaction(commit=False)
+            raise
+        else:
+            self._end_transaction(commit=True)
+
+    def _end_transaction(self, commit: bool) -> None:
+        transaction, self._transaction = self._transaction, None
+        if transaction is None or not transaction.is_active:
+            return
+        if commit:
+            transaction.commit()
+        else:
+            transaction.rollback()
+
+    def _start_driver_transaction(self) -> None:
+        """Make the DB-API really open the transaction before any DDL runs.
+
+        Some drivers (the stdlib sqlite3 module) defer their BEGIN until the
+        first INSERT/UPDATE/DELETE, so DDL issued first would autocommit and
+        escape the rollback.  Such drivers report ``in_transaction``; when a
+        transactional-DDL backend says it isn't in one yet, open it explicitly.
+        """
+        if not self.impl.transactional_ddl or self.connection is None:
+            return
+        dbapi_connection = self.connection.connection.dbapi_connection
+        if getattr(dbapi_connection, "in_transaction", None) is not False:
+            return
+        if getattr(dbapi_connection, "isolation_level", "") is None:
+            return  # the driver is in autocommit mode on purpose
+        self.connection.exec_driver_sql("BEGIN")
+
+    @contextmanager
+    def autocommit_block(self) -> Iterator[None]:
+        """Run statements outside any transaction (e.g. CREATE INDEX CONCURRENTLY).
+
+        The transaction in progress is committed first and a new one begun
+        afterwards; offline, the block is fenced by ``COMMIT;`` / ``BEGIN;``.
+        """
+        if self.as_sql:
+            was_open = self._offline_in_transaction
+            if was_open:
+                self.impl.emit_commit()
+                self._offline_in_transaction = False
+            try:
+                yield
+            finally:
+                if was_open:
+                    self.impl.emit_begin()
+                    self._offline_in_transaction = True
+            return
+
+        connection = self.connection
+        if connection is None:
+            raise CommandError("autocommit_block() needs a connection")
+        if self._in_external_transaction:
+            raise CommandError(
+                "autocommit_block() can't be used while the caller's own "
+                "transaction is open on the connection"
+            )
+        had_transaction = self._transaction is not None
+        if had_transaction:
+            self._end_transaction(commit=True)
+        elif connection.in_transaction():
+            connection.commit()
+        previous_level = connection.get_isolation_level()
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            yield
+        finally:
+            if connection.in_transaction():
+                connection.commit()
+            connection.execution_options(isolation_level=previous_level)
+            if had_transaction:
+                self._transaction = connection.begin()
+                self._start_driver_transaction()
+
+
+def _dialect_from_url(url: sa.URL, dialect_opts: dict[str, Any]) -> Dialect:
+    """A dialect instance for ``url`` without connecting (offline mode)."""
+    try:
+        dialect_cls = url.get_dialect()
+    except sa.exc.NoSuchModuleError as err:
+        raise CommandError(
+            f"Unknown database dialect in URL: {url.drivername}"
+        ) from err
+    return dialect_cls(**dialect_opts)

@@ -1,0 +1,270 @@
+"""Migration steps: what ``upgrade``/``downgrade``/``stamp`` will do, in order.
+
+The revision graph (``RevisionMap.upgrade_plan`` / ``downgrade_plan``) decides
+*which* revisions run and in what order; this module wraps each one in a step
+object that knows the function to call, the log line to print and how the set
+of current heads changes when the step completes.  The runtime turns that
+change of heads into version-table rows (``runtime/version_table.py``).
+
+``ScriptDirectory._upgrade_revs`` / ``_downgrade_revs`` / ``_stamp_revs``
+delegate to the functions at the bottom of this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from schemadiff.util import CommandError, to_tuple
+
+if TYPE_CHECKING:
+    from schemadiff.script import ScriptDirectory
+    from schemadiff.script.revision import Revision, RevisionMap
+
+
+def _dependencies(revision: Revision) -> tuple[str, ...]:
+    return tuple(getattr(revision, "dependencies", None) or ())
+
+
+def _down_revisions(revision: Revision) -> tuple[str, ...]:
+    return to_tuple(revision.down_revision)
+
+
+def _ancestors(revision_map: RevisionMap, ids: Iterable[str]) -> set[str]:
+    """Every revision reachable downwards from ``ids``, including ``ids``."""
+    ids = [rev for rev in ids if rev]
+    if not ids:
+        return set()
+    return set(revision_map.ancestors(ids, include_dependencies=True)) | set(ids)
+
+
+def parent_revisions(revision_map: RevisionMap, revision: Revision) -> tuple[str, ...]:
+    """Down revisions plus those dependencies not already implied by them.
+
+    A dependency that is an ancestor of another parent says nothing new about
+    which rows the version table needs, and is left out of log lines too.
+    """
+    downs = _down_revisions(revision)
+    deps = [dep for dep in _dependencies(revision) if dep not in downs]
+    if not deps:
+        return downs
+    parents = list(downs) + deps
+    grandparents: list[str] = []
+    for parent in parents:
+        grandparents.extend(revision_map.get_revision(parent).all_down_revisions)
+    implied = _ancestors(revision_map, grandparents)
+    return tuple(p for p in parents if p not in implied)
+
+
+class MigrationStep:
+    """One unit of work in a run: a revision's upgrade/downgrade, or a stamp."""
+
+    is_upgrade: bool = True
+    is_stamp: bool = False
+    #: The callable to run (None for stamps).
+    migration_fn: Callable[..., Any] | None = None
+
+    @property
+    def is_downgrade(self) -> bool:
+        return not self.is_upgrade
+
+    @property
+    def from_revisions(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    @property
+    def to_revisions(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    @property
+    def doc(self) -> str | None:
+        return None
+
+    @property
+    def verb(self) -> str:
+        return "upgrade" if self.is_upgrade else "downgrade"
+
+    @property
+    def short_log(self) -> str:
+        """``upgrade A -> B`` (the offline ``-- Running ...`` comment)."""
+        sources = ", ".join(self.from_revisions)
+        targets = ", ".join(self.to_revisions)
+        return f"{self.verb} {sources} -> {targets}"
+
+    def __str__(self) -> str:
+        if self.doc:
+            return f"{self.short_log}, {self.doc}"
+        return self.short_log
+
+    def head_changes(self, heads: Sequence[str]) -> tuple[list[str], list[str]]:
+        """Which current heads this step removes and which it adds."""
+        raise NotImplementedError
+
+
+class RevisionStep(MigrationStep):
+    """Apply or revert one revision script."""
+
+    def __init__(
+        self, revision_map: RevisionMap, revision: Revision, is_upgrade: bool
+    ) -> None:
+        self.revision_map = revision_map
+        self.revision = revision
+        self.is_upgrade = is_upgrade
+        self._parents: tuple[str, ...] | None = None
+        module = getattr(revision, "module", None)
+        name = "upgrade" if is_upgrade else "downgrade"
+        fn = getattr(module, name, None) if module is not None else None
+        if module is not None and not callable(fn):
+            raise CommandError(
+                f"Revision {revision.revision} "
+                f"({getattr(revision, 'path', '?')}) has no {name}() function"
+            )
+        self.migration_fn = fn
+
+    @property
+    def parents(self) -> tuple[str, ...]:
+        if self._parents is None:
+            self._parents = parent_revisions(self.revision_map, self.revision)
+        return self._parents
+
+    @property
+    def from_revisions(self) -> tuple[str, ...]:
+        return self.parents if self.is_upgrade else (self.revision.revision,)
+
+    @property
+    def to_revisions(self) -> tuple[str, ...]:
+        return (self.revision.revision,) if self.is_upgrade else self.parents
+
+    @property
+    def doc(self) -> str | None:
+        return getattr(self.revision, "doc", None)
+
+    def head_changes(self, heads: Sequence[str]) -> tuple[list[str], list[str]]:
+        rev = self.revision.revision
+        if self.is_upgrade:
+            # Every parent is applied; the ones that were heads stop being heads.
+            candidates = _down_revisions(self.revision) + _dependencies(self.revision)
+            removed = [p for p in dict.fromkeys(candidates) if p in heads]
+            return removed, [rev]
+        if rev not in heads:
+            raise CommandError(
+                f"Can't downgrade {rev}: the version table does not list it as a "
+                f"current head (it lists {', '.join(heads) or 'nothing'})"
+            )
+        others = [h for h in heads if h != rev]
+        still_needed = _ancestors(self.revision_map, others)
+        added = [p for p in self.parents if p not in still_needed]
+        return [rev], added
+
+
+class StampStep(MigrationStep):
+    """Rewrite version rows without running any migration."""
+
+    is_stamp = True
+
+    def __init__(
+        self,
+        from_revisions: Sequence[str],
+        to_revisions: Sequence[str],
+        is_upgrade: bool,
+        docs: str | None = None,
+    ) -> None:
+        self._from = tuple(from_revisions)
+        self._to = tuple(to_revisions)
+        self.is_upgrade = is_upgrade
+        self._doc = docs
+
+    @property
+    def from_revisions(self) -> tuple[str, ...]:
+        return self._from
+
+    @property
+    def to_revisions(self) -> tuple[str, ...]:
+        return self._to
+
+    @property
+    def doc(self) -> str | None:
+        return self._doc
+
+    @property
+    def verb(self) -> str:
+        return "stamp_revision"
+
+    def head_changes(self, heads: Sequence[str]) -> tuple[list[str], list[str]]:
+        removed = [h for h in self._from if h in heads]
+        added = [t for t in self._to if t not in heads]
+        return removed, added
+
+
+# ------------------------------------------------------------------ planning
+
+
+def upgrade_steps(
+    script: ScriptDirectory, destination: str, current_heads: Iterable[str]
+) -> list[RevisionStep]:
+    """Steps that bring a database at ``current_heads`` up to ``destination``."""
+    revision_map = script.revision_map
+    plan = revision_map.upgrade_plan(tuple(current_heads), destination)
+    return [RevisionStep(revision_map, rev, True) for rev in plan]
+
+
+def downgrade_steps(
+    script: ScriptDirectory, destination: str, current_heads: Iterable[str]
+) -> list[RevisionStep]:
+    """Steps that take a database at ``current_heads`` down to ``destination``."""
+    revision_map = script.revision_map
+    plan = revision_map.downgrade_plan(tuple(current_heads), destination)
+    return [RevisionStep(revision_map, rev, False) for rev in plan]
+
+
+def stamp_steps(
+    script: ScriptDirectory,
+    revision: str | Sequence[str] | None,
+    current_heads: Iterable[str],
+) -> list[StampStep]:
+    """Steps that rewrite the version table to ``revision`` (one or several).
+
+    For each target: ``base`` removes every head; a target already recorded is
+    left alone; a target related to recorded heads (above or below them)
+    replaces them; an unrelated target opens a new branch row.
+    """
+    revision_map = script.revision_map
+    heads = tuple(current_heads)
+    targets = [t for t in to_tuple(revision) if t] or ["base"]
+
+    # Validate what the table says before reasoning about it.
+    for head in heads:
+        revision_map.get_revision(head)
+
+    steps: list[StampStep] = []
+    for target in targets:
+        resolved = revision_map.resolve(target, heads)
+        if not resolved:
+            if heads:
+                steps.append(StampStep(heads, (), False))
+            continue
+        for dest in resolved:
+            if dest in heads:
+                continue
+            dest_rev = revision_map.get_revision(dest)
+            below = _ancestors(revision_map, dest_rev.all_down_revisions)
+            above = set(revision_map.descendants([dest], include_dependencies=True))
+            lower_heads = [h for h in heads if h in below]
+            upper_heads = [h for h in heads if h in above]
+            if upper_heads:
+                steps.append(
+                    StampStep(
+                        upper_heads, (dest,), False, getattr(dest_rev, "doc", None)
+                    )
+                )
+            elif lower_heads:
+                steps.append(
+                    StampStep(
+                        lower_heads, (dest,), True, getattr(dest_rev, "doc", None)
+                    )
+                )
+            else:
+                steps.append(
+                    StampStep((), (dest,), True, getattr(dest_rev, "doc", None))
+                )
+    return steps
