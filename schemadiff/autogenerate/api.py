@@ -1,0 +1,224 @@
+"""Public autogenerate entry points: compare_metadata, produce_migrations.
+
+The pipeline is reflect -> normalise -> compare (see DESIGN.md): the database
+and the target MetaData are both turned into a normalised schema model and the
+two models are compared by a pure function that emits op directives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Dialect
+
+from schemadiff.autogenerate.compare import comparators, compare_models
+from schemadiff.autogenerate.reflect import (
+    metadata_model,
+    reflect_database,
+    target_schemas,
+)
+from schemadiff.ddl.normalise import Normaliser, get_normaliser
+from schemadiff.operations import ops
+from schemadiff.util import CommandError
+
+__all__ = [
+    "AutogenContext",
+    "compare_metadata",
+    "produce_migrations",
+    "produce_revision_ops",
+]
+
+
+def compare_metadata(migration_context: Any, metadata: sa.MetaData) -> list[Any]:
+    """Diff tuples describing how the database differs from ``metadata``.
+
+    The database connection and the comparison options (compare_type,
+    compare_server_default, include_name, include_object, include_schemas,
+    ...) come from ``migration_context``.
+    """
+    autogen_context = AutogenContext(migration_context, metadata)
+    upgrade_ops = ops.UpgradeOps([])
+    produce_revision_ops(autogen_context, upgrade_ops)
+    return list(_diffs(upgrade_ops))
+
+
+def _diffs(container: ops.OpContainer) -> Any:
+    """Flatten containers; a column's several changes stay one nested list."""
+    for op in container.ops:
+        if isinstance(op, ops.OpContainer):
+            yield from _diffs(op)
+        else:
+            yield op.to_diff_tuple()
+
+
+def produce_migrations(
+    migration_context: Any, metadata: sa.MetaData
+) -> ops.MigrationScript:
+    """A MigrationScript whose upgrade turns the database into ``metadata``.
+
+    Its downgrade is the exact reverse of the upgrade.
+    """
+    autogen_context = AutogenContext(migration_context, metadata)
+    upgrade_ops = ops.UpgradeOps([])
+    produce_revision_ops(autogen_context, upgrade_ops)
+    return ops.MigrationScript(
+        rev_id=None,
+        upgrade_ops=upgrade_ops,
+        downgrade_ops=upgrade_ops.reverse(),
+    )
+
+
+def produce_revision_ops(
+    autogen_context: AutogenContext, upgrade_ops: ops.UpgradeOps
+) -> None:
+    """Fill ``upgrade_ops`` with the directives the database needs.
+
+    Used by compare_metadata / produce_migrations and by ``revision
+    --autogenerate`` and ``check``.
+    """
+    if autogen_context.connection is None:
+        raise CommandError("autogenerate needs a database connection (not --sql mode)")
+    if not autogen_context.metadata_list:
+        raise CommandError(
+            "Can't proceed with --autogenerate option; environment script "
+            "doesn't provide a MetaData object or sequence of objects to the "
+            "context (target_metadata)."
+        )
+    inspector = sa.inspect(autogen_context.connection)
+    schemas = target_schemas(autogen_context, inspector)
+    conn_model = reflect_database(autogen_context, schemas)
+    meta_model = metadata_model(autogen_context, schemas)
+    compare_models(autogen_context, upgrade_ops, conn_model, meta_model)
+    if comparators.has("schema", autogen_context.dialect.name):
+        comparators.dispatch("schema", autogen_context.dialect.name)(
+            autogen_context, upgrade_ops, schemas
+        )
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+class AutogenContext:
+    """What an autogenerate run (compare or render) needs to know.
+
+    ``opts`` are the MigrationContext's options overlaid with ``opts``;
+    without a migration context (rendering only) there is no connection.
+    """
+
+    def __init__(
+        self,
+        migration_context: Any,
+        metadata: sa.MetaData | Sequence[sa.MetaData] | None = None,
+        opts: dict[str, Any] | None = None,
+        autogenerate: bool = True,
+    ) -> None:
+        if autogenerate and migration_context is not None and migration_context.as_sql:
+            raise CommandError("autogenerate can't use an offline (as_sql) context")
+        self.migration_context = migration_context
+        self.opts: dict[str, Any] = {}
+        if migration_context is not None:
+            self.opts.update(migration_context.opts)
+        if opts:
+            self.opts.update(opts)
+        if metadata is None:
+            metadata = self.opts.get("target_metadata")
+        self.metadata = metadata
+        self.metadata_list: list[sa.MetaData] = _as_list(metadata)
+        self.connection: Connection | None = (
+            migration_context.bind if migration_context is not None else None
+        )
+        self.dialect: Dialect | None = (
+            migration_context.dialect if migration_context is not None else None
+        )
+        self.imports: set[str] = set()
+        self._name_filters: list[Callable[..., bool]] = _as_list(
+            self.opts.get("include_name")
+        )
+        self._object_filters: list[Callable[..., bool]] = _as_list(
+            self.opts.get("include_object")
+        )
+        self._has_batch = False
+        self._normaliser: Normaliser | None = None
+        self._default_schema: Any = _UNSET
+
+    @property
+    def normaliser(self) -> Normaliser:
+        if self._normaliser is None:
+            assert self.dialect is not None
+            self._normaliser = get_normaliser(self.dialect)
+        return self._normaliser
+
+    @property
+    def default_schema(self) -> str | None:
+        if self._default_schema is _UNSET:
+            if self.connection is not None:
+                self._default_schema = self.normaliser.default_schema_name(
+                    self.connection
+                )
+            else:
+                self._default_schema = None
+        return self._default_schema
+
+    @property
+    def inspector(self) -> Any:
+        if self.connection is None:
+            raise CommandError("no database connection to inspect")
+        return sa.inspect(self.connection)
+
+    def run_name_filters(
+        self, name: str | None, type_: str, parent_names: dict[str, Any]
+    ) -> bool:
+        """Apply include_name hooks to a name seen before reflection."""
+        if not self._name_filters:
+            return True
+        if "schema_name" in parent_names and type_ not in ("schema", "table"):
+            schema = parent_names["schema_name"]
+            table = parent_names.get("table_name")
+            parent_names.setdefault(
+                "schema_qualified_table_name", f"{schema}.{table}" if schema else table
+            )
+        return all(fn(name, type_, parent_names) for fn in self._name_filters)
+
+    def run_object_filters(
+        self,
+        object_: Any,
+        name: str | None,
+        type_: str,
+        reflected: bool,
+        compare_to: Any,
+    ) -> bool:
+        """Apply include_object hooks to a schema object about to be compared."""
+        return all(
+            fn(object_, name, type_, reflected, compare_to)
+            for fn in self._object_filters
+        )
+
+    # Alembic spells these two as "run_filters" too
+    run_filters = run_object_filters
+
+    @property
+    def sorted_tables(self) -> list[sa.Table]:
+        result: list[sa.Table] = []
+        for metadata in self.metadata_list:
+            result.extend(metadata.sorted_tables)
+        return result
+
+    @property
+    def table_key_to_table(self) -> dict[str, sa.Table]:
+        result: dict[str, sa.Table] = {}
+        for metadata in self.metadata_list:
+            for key, table in metadata.tables.items():
+                if key in result:
+                    raise CommandError(f"Duplicate table key across MetaData: {key}")
+                result[key] = table
+        return result
+
+
+_UNSET = object()

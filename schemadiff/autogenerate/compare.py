@@ -1,0 +1,424 @@
+"""Compare two normalised schema models and emit migration directives.
+
+:func:`compare_models` is a pure function of the two models and the options:
+it touches no database.  Like Django's autodetector it has one small step per
+kind of change (tables, columns, indexes and uniques, foreign keys, table
+comments), each appending directives from :mod:`schemadiff.operations.ops`.
+
+Order inside one table follows what can be applied safely: new columns, then
+column changes, then index/constraint drops and creations, then foreign keys,
+the table comment, and finally dropped columns (so an index or key on a column
+is gone before the column is).  Downgrades are the exact reverse.
+
+User extensions hook in through :data:`comparators`::
+
+    @comparators.dispatch_for("table")
+    def compare_grants(autogen_context, modify_table_ops, schema, tname,
+                       conn_table, metadata_table): ...
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from schemadiff.autogenerate.model import (
+    ColumnModel,
+    ForeignKeyModel,
+    IndexModel,
+    SchemaModel,
+    TableModel,
+    identity_differs,
+)
+from schemadiff.operations import ops
+
+if TYPE_CHECKING:
+    from schemadiff.autogenerate.api import AutogenContext
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher:
+    """Registry of comparison functions by target ("schema", "table", "column").
+
+    ``qualifier`` restricts a function to one dialect name; "default" runs on
+    every dialect.
+    """
+
+    def __init__(self) -> None:
+        self._registry: dict[tuple[str, str], list[Callable[..., Any]]] = defaultdict(
+            list
+        )
+
+    def dispatch_for(
+        self, target: str, qualifier: str = "default"
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        if target not in ("schema", "table", "column"):
+            raise ValueError(
+                f"comparators target must be 'schema', 'table' or 'column', "
+                f"not {target!r}"
+            )
+
+        def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+            self._registry[(target, qualifier)].append(fn)
+            return fn
+
+        return decorate
+
+    def dispatch(self, target: str, qualifier: str = "default") -> Callable[..., None]:
+        """A callable running every function registered for ``target``."""
+        fns = list(self._registry.get((target, "default"), ()))
+        if qualifier != "default":
+            fns += self._registry.get((target, qualifier), ())
+
+        def go(*arg: Any, **kw: Any) -> None:
+            for fn in fns:
+                fn(*arg, **kw)
+
+        return go
+
+    def has(self, target: str, qualifier: str = "default") -> bool:
+        return bool(
+            self._registry.get((target, "default"))
+            or self._registry.get((target, qualifier))
+        )
+
+
+#: user-extensible comparison hooks (see module docstring)
+comparators = Dispatcher()
+
+
+def compare_models(
+    autogen_context: AutogenContext,
+    upgrade_ops: ops.UpgradeOps,
+    conn: SchemaModel,
+    meta: SchemaModel,
+) -> None:
+    """Append to ``upgrade_ops`` what turns ``conn`` into ``meta``."""
+    ctx = autogen_context
+    conn_keys = set(conn.tables)
+    meta_keys = set(meta.tables)
+
+    for key in meta.order:
+        if key in conn_keys:
+            continue
+        tmodel = meta.tables[key]
+        if not ctx.run_object_filters(tmodel.table, key[1], "table", False, None):
+            continue
+        upgrade_ops.ops.append(ops.CreateTableOp.from_table(tmodel.table))
+        modify = ops.ModifyTableOps(key[1], [], schema=key[0])
+        for index in tmodel.indexes:
+            if not index.is_constraint and _include(ctx, index, "index", False, None):
+                modify.ops.append(ops.CreateIndexOp.from_index(index.obj))
+        _dispatch_table(ctx, modify, key, None, tmodel.table)
+        if not modify.is_empty():
+            upgrade_ops.ops.append(modify)
+
+    for key in reversed(conn.order):
+        if key in meta_keys:
+            continue
+        tmodel = conn.tables[key]
+        if not ctx.run_object_filters(tmodel.table, key[1], "table", True, None):
+            continue
+        modify = ops.ModifyTableOps(key[1], [], schema=key[0])
+        for index in tmodel.indexes:
+            if not index.is_constraint and _include(ctx, index, "index", True, None):
+                modify.ops.append(ops.DropIndexOp.from_index(index.obj))
+        _dispatch_table(ctx, modify, key, tmodel.table, None)
+        if not modify.is_empty():
+            upgrade_ops.ops.append(modify)
+        upgrade_ops.ops.append(ops.DropTableOp.from_table(tmodel.table))
+
+    for key in sorted(conn_keys & meta_keys, key=lambda k: (k[0] or "", k[1])):
+        conn_t, meta_t = conn.tables[key], meta.tables[key]
+        if not ctx.run_object_filters(
+            meta_t.table, key[1], "table", False, conn_t.table
+        ):
+            continue
+        modify = ops.ModifyTableOps(key[1], [], schema=key[0])
+        drops = _compare_columns(ctx, modify, key, conn_t, meta_t)
+        _compare_indexes(ctx, modify, conn_t, meta_t)
+        _compare_foreign_keys(ctx, modify, conn_t, meta_t)
+        _compare_table_comment(ctx, modify, key, conn_t, meta_t)
+        _dispatch_table(ctx, modify, key, conn_t.table, meta_t.table)
+        modify.ops.extend(drops)
+        if not modify.is_empty():
+            upgrade_ops.ops.append(modify)
+
+
+def _include(
+    ctx: AutogenContext,
+    item: IndexModel | ForeignKeyModel,
+    type_: str,
+    reflected: bool,
+    compare_to: Any,
+) -> bool:
+    if isinstance(item, IndexModel) and item.is_constraint:
+        type_ = "unique_constraint"
+    return ctx.run_object_filters(item.obj, item.name, type_, reflected, compare_to)
+
+
+def _dispatch_table(
+    ctx: AutogenContext,
+    modify: ops.ModifyTableOps,
+    key: tuple[str | None, str],
+    conn_table: sa.Table | None,
+    meta_table: sa.Table | None,
+) -> None:
+    if comparators.has("table", ctx.dialect.name):
+        comparators.dispatch("table", ctx.dialect.name)(
+            ctx, modify, key[0], key[1], conn_table, meta_table
+        )
+
+
+# --------------------------------------------------------------------- columns
+def _compare_columns(
+    ctx: AutogenContext,
+    modify: ops.ModifyTableOps,
+    key: tuple[str | None, str],
+    conn_t: TableModel,
+    meta_t: TableModel,
+) -> list[ops.MigrateOperation]:
+    """Add and alter columns in place; return the drops (they go last)."""
+    schema, tname = key
+    for name, col in meta_t.columns.items():
+        if name in conn_t.columns:
+            continue
+        if ctx.run_object_filters(col.column, name, "column", False, None):
+            modify.ops.append(
+                ops.AddColumnOp.from_column_and_tablename(schema, tname, col.column)
+            )
+
+    for name, meta_col in meta_t.columns.items():
+        conn_col = conn_t.columns.get(name)
+        if conn_col is None:
+            continue
+        if not ctx.run_object_filters(
+            meta_col.column, name, "column", False, conn_col.column
+        ):
+            continue
+        alter = _compare_column(ctx, key, conn_col, meta_col)
+        if alter.has_changes():
+            modify.ops.append(alter)
+
+    drops: list[ops.MigrateOperation] = []
+    for name, col in conn_t.columns.items():
+        if name in meta_t.columns:
+            continue
+        if ctx.run_object_filters(col.column, name, "column", True, None):
+            drops.append(
+                ops.DropColumnOp.from_column_and_tablename(schema, tname, col.column)
+            )
+    return drops
+
+
+def _compare_column(
+    ctx: AutogenContext,
+    key: tuple[str | None, str],
+    conn: ColumnModel,
+    meta: ColumnModel,
+) -> ops.AlterColumnOp:
+    normaliser = ctx.normaliser
+    conn_col, meta_col = conn.column, meta.column
+    alter = ops.AlterColumnOp(
+        key[1],
+        conn.name,
+        schema=key[0],
+        existing_type=conn_col.type,
+        existing_server_default=conn_col.server_default,
+        existing_nullable=conn.nullable,
+        existing_comment=conn.comment if normaliser.supports_comments else None,
+    )
+
+    if conn.nullable != meta.nullable:
+        alter.modify_nullable = meta.nullable
+
+    if _types_differ(ctx, conn_col, meta_col):
+        alter.modify_type = meta_col.type
+
+    if conn.computed_sig is not None or meta.computed_sig is not None:
+        if conn.computed_sig != meta.computed_sig:
+            log.warning(
+                "Computed column %s.%s changed; schemadiff cannot alter a "
+                "generated column, drop and re-add it by hand",
+                key[1],
+                conn.name,
+            )
+    elif conn.identity is not None or meta.identity is not None:
+        if normaliser.supports_identity and identity_differs(
+            conn.identity, meta.identity
+        ):
+            alter.modify_server_default = meta_col.identity
+    elif _defaults_differ(ctx, conn, meta):
+        alter.modify_server_default = meta_col.server_default
+
+    if normaliser.supports_comments and conn.comment != meta.comment:
+        alter.modify_comment = meta.comment
+
+    if comparators.has("column", ctx.dialect.name):
+        comparators.dispatch("column", ctx.dialect.name)(
+            ctx, alter, key[0], key[1], conn.name, conn_col, meta_col
+        )
+    return alter
+
+
+def _types_differ(
+    ctx: AutogenContext, conn_col: sa.Column[Any], meta_col: sa.Column[Any]
+) -> bool:
+    option = ctx.opts.get("compare_type", True)
+    if option is False:
+        return False
+    if callable(option):
+        verdict = option(
+            ctx.migration_context, conn_col, meta_col, conn_col.type, meta_col.type
+        )
+        if verdict is not None:
+            return bool(verdict)
+    return not ctx.normaliser.types_equivalent(conn_col.type, meta_col.type)
+
+
+def _defaults_differ(ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel) -> bool:
+    option = ctx.opts.get("compare_server_default", False)
+    if option is False:
+        return False
+    if callable(option):
+        conn_text = ctx.normaliser.reflected_default_text(conn.column)
+        meta_text = ctx.normaliser.metadata_default_text(meta.column)
+        verdict = option(
+            ctx.migration_context,
+            conn.column,
+            meta.column,
+            conn_text,
+            meta.column.server_default,
+            meta_text,
+        )
+        if verdict is not None:
+            return bool(verdict)
+    return conn.default_sig != meta.default_sig
+
+
+# ------------------------------------------------------ indexes and uniques
+def _compare_indexes(
+    ctx: AutogenContext,
+    modify: ops.ModifyTableOps,
+    conn_t: TableModel,
+    meta_t: TableModel,
+) -> None:
+    drops: list[ops.MigrateOperation] = []
+    adds: list[ops.MigrateOperation] = []
+    for conn_items, meta_items in (
+        (conn_t.indexes, meta_t.indexes),
+        (conn_t.uniques, meta_t.uniques),
+    ):
+        pairs, conn_only, meta_only = _match_indexes(conn_items, meta_items)
+        for conn_i, meta_i in pairs:
+            if (conn_i.unique, conn_i.sig) == (meta_i.unique, meta_i.sig):
+                continue
+            if not _include(ctx, meta_i, "index", False, conn_i.obj):
+                continue
+            drops.append(_drop_index_or_unique(conn_i))
+            adds.append(_add_index_or_unique(meta_i))
+        for conn_i in conn_only:
+            if conn_i.name is None:
+                continue  # named by the database itself; cannot be addressed
+            if _include(ctx, conn_i, "index", True, None):
+                drops.append(_drop_index_or_unique(conn_i))
+        for meta_i in meta_only:
+            if _include(ctx, meta_i, "index", False, None):
+                adds.append(_add_index_or_unique(meta_i))
+    modify.ops.extend(drops)
+    modify.ops.extend(adds)
+
+
+def _match_indexes(
+    conn_items: list[IndexModel], meta_items: list[IndexModel]
+) -> tuple[list[tuple[IndexModel, IndexModel]], list[IndexModel], list[IndexModel]]:
+    """Pair by name; unnamed model items pair with any same-signature item."""
+    conn_by_name = {i.name: i for i in conn_items if i.name is not None}
+    used: set[int] = set()
+    pairs: list[tuple[IndexModel, IndexModel]] = []
+    meta_only: list[IndexModel] = []
+    unnamed: list[IndexModel] = []
+    for meta_i in meta_items:
+        if meta_i.name is None:
+            unnamed.append(meta_i)
+            continue
+        conn_i = conn_by_name.get(meta_i.name)
+        if conn_i is None:
+            meta_only.append(meta_i)
+        else:
+            used.add(id(conn_i))
+            pairs.append((conn_i, meta_i))
+    for meta_i in unnamed:
+        for conn_i in conn_items:
+            if id(conn_i) in used:
+                continue
+            if (conn_i.unique, conn_i.sig) == (meta_i.unique, meta_i.sig):
+                used.add(id(conn_i))
+                break
+        else:
+            meta_only.append(meta_i)
+    conn_only = [i for i in conn_items if id(i) not in used]
+    return pairs, conn_only, meta_only
+
+
+def _drop_index_or_unique(item: IndexModel) -> ops.MigrateOperation:
+    if item.is_constraint:
+        return ops.DropConstraintOp.from_constraint(item.obj)
+    return ops.DropIndexOp.from_index(item.obj)
+
+
+def _add_index_or_unique(item: IndexModel) -> ops.MigrateOperation:
+    if item.is_constraint:
+        return ops.AddConstraintOp.from_constraint(item.obj)
+    return ops.CreateIndexOp.from_index(item.obj)
+
+
+# ---------------------------------------------------------------- foreign keys
+def _compare_foreign_keys(
+    ctx: AutogenContext,
+    modify: ops.ModifyTableOps,
+    conn_t: TableModel,
+    meta_t: TableModel,
+) -> None:
+    conn_by_sig = {fk.sig: fk for fk in conn_t.foreign_keys}
+    meta_by_sig = {fk.sig: fk for fk in meta_t.foreign_keys}
+    for sig, fk in conn_by_sig.items():
+        if sig not in meta_by_sig and _include(
+            ctx, fk, "foreign_key_constraint", True, None
+        ):
+            modify.ops.append(ops.DropConstraintOp.from_constraint(fk.obj))
+    for sig, fk in meta_by_sig.items():
+        if sig not in conn_by_sig and _include(
+            ctx, fk, "foreign_key_constraint", False, None
+        ):
+            modify.ops.append(ops.AddConstraintOp.from_constraint(fk.obj))
+
+
+# --------------------------------------------------------------- table comment
+def _compare_table_comment(
+    ctx: AutogenContext,
+    modify: ops.ModifyTableOps,
+    key: tuple[str | None, str],
+    conn_t: TableModel,
+    meta_t: TableModel,
+) -> None:
+    if not ctx.normaliser.supports_comments or conn_t.comment == meta_t.comment:
+        return
+    schema, tname = key
+    if meta_t.comment is None:
+        modify.ops.append(
+            ops.DropTableCommentOp(
+                tname, schema=schema, existing_comment=conn_t.comment
+            )
+        )
+    else:
+        modify.ops.append(
+            ops.CreateTableCommentOp(
+                tname, meta_t.comment, schema=schema, existing_comment=conn_t.comment
+            )
+        )

@@ -1,0 +1,341 @@
+"""The normalised schema model both sides of a comparison are turned into.
+
+A :class:`SchemaModel` is built the same way from the target ``MetaData`` and
+from the reflected database (see :mod:`.reflect`): every table, column, index,
+unique constraint and foreign key carries, next to the SQLAlchemy object it
+came from, a *signature* — the canonical form the dialect's
+:class:`~schemadiff.ddl.normalise.Normaliser` gives it.  Comparison
+(:mod:`.compare`) then only checks signatures for equality and uses the
+SQLAlchemy objects to build directives.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import schema as sa_schema
+
+from schemadiff.ddl.normalise import Normaliser
+
+log = logging.getLogger(__name__)
+
+TableKey = tuple[str | None, str]
+#: include_name-style filter: (name, type_, parent_names) -> bool
+NameFilter = Callable[[str | None, str, dict[str, Any]], bool]
+
+
+@dataclass
+class ColumnModel:
+    """One column: the SQLAlchemy Column plus its normalised attributes."""
+
+    column: sa.Column[Any]
+    name: str
+    nullable: bool
+    default_sig: str | None
+    computed_sig: str | None
+    identity: dict[str, Any] | None
+    comment: str | None
+
+
+@dataclass
+class IndexModel:
+    """An index, or a unique constraint (``is_constraint``)."""
+
+    obj: Any
+    name: str | None
+    unique: bool
+    sig: tuple[Any, ...]
+    is_constraint: bool = False
+
+
+@dataclass
+class ForeignKeyModel:
+    obj: sa.ForeignKeyConstraint
+    name: str | None
+    sig: tuple[Any, ...]
+
+
+@dataclass
+class TableModel:
+    table: sa.Table
+    schema: str | None
+    name: str
+    columns: dict[str, ColumnModel] = field(default_factory=dict)
+    indexes: list[IndexModel] = field(default_factory=list)
+    uniques: list[IndexModel] = field(default_factory=list)
+    foreign_keys: list[ForeignKeyModel] = field(default_factory=list)
+    comment: str | None = None
+
+
+@dataclass
+class SchemaModel:
+    """Tables keyed by ``(schema, name)``; schema None is the default schema."""
+
+    tables: dict[TableKey, TableModel] = field(default_factory=dict)
+    #: keys in dependency order (referenced tables first)
+    order: list[TableKey] = field(default_factory=list)
+
+
+def _none_if_empty(value: str | None) -> str | None:
+    return value if value else None
+
+
+def schema_key(schema: str | None, default_schema: str | None) -> str | None:
+    """None for the default schema, whether it was named or not."""
+    if schema is None or schema == default_schema:
+        return None
+    return schema
+
+
+def build_model(
+    tables: Iterable[sa.Table],
+    normaliser: Normaliser,
+    default_schema: str | None,
+    *,
+    reflected: bool,
+    name_filter: NameFilter | None = None,
+) -> SchemaModel:
+    """Normalise ``tables`` (model or reflected) into a :class:`SchemaModel`.
+
+    ``name_filter`` (the user's include_name) is applied to the reflected
+    side's columns, indexes and constraints; tables are filtered before
+    reflection by the caller.
+    """
+    table_list = list(tables)
+    model = SchemaModel()
+    for table in _dependency_order(table_list):
+        key = (schema_key(table.schema, default_schema), table.name)
+        model.tables[key] = _build_table(
+            table, key, normaliser, default_schema, reflected, name_filter
+        )
+        model.order.append(key)
+    return model
+
+
+def _dependency_order(tables: list[sa.Table]) -> list[sa.Table]:
+    """Referenced tables first; stable for tables that don't depend on each other."""
+    by_name = {(t.schema, t.name): t for t in tables}
+    deps: dict[Any, set[Any]] = {}
+    for t in tables:
+        needs = set()
+        for fkc in t.foreign_key_constraints:
+            for elem in fkc.elements:
+                tokens = elem._column_tokens
+                ref = (tokens[0] if tokens[0] is not None else t.schema, tokens[1])
+                if ref in by_name and ref != (t.schema, t.name):
+                    needs.add(ref)
+        deps[(t.schema, t.name)] = needs
+    ordered: list[sa.Table] = []
+    done: set[Any] = set()
+    visiting: set[Any] = set()
+
+    def visit(key: Any) -> None:
+        if key in done or key in visiting:
+            return  # a cycle: keep the order we have
+        visiting.add(key)
+        for dep in sorted(deps[key], key=lambda k: (k[0] or "", k[1])):
+            visit(dep)
+        visiting.discard(key)
+        done.add(key)
+        ordered.append(by_name[key])
+
+    for t in tables:
+        visit((t.schema, t.name))
+    return ordered
+
+
+def _build_table(
+    table: sa.Table,
+    key: TableKey,
+    normaliser: Normaliser,
+    default_schema: str | None,
+    reflected: bool,
+    name_filter: NameFilter | None,
+) -> TableModel:
+    schema, name = key
+    parents = {
+        "schema_name": schema,
+        "table_name": name,
+        "schema_qualified_table_name": f"{schema}.{name}" if schema else name,
+    }
+
+    def included(obj_name: str | None, type_: str) -> bool:
+        if not reflected or name_filter is None:
+            return True
+        return name_filter(obj_name, type_, parents)
+
+    model = TableModel(
+        table=table,
+        schema=schema,
+        name=name,
+        comment=_none_if_empty(table.comment),
+    )
+    for column in table.columns:
+        if included(column.name, "column"):
+            model.columns[column.name] = _build_column(column, normaliser, reflected)
+
+    unique_as_index = normaliser.unique_constraints_are_indexes
+    for index in sorted(table.indexes, key=lambda i: i.name or ""):
+        entry = _build_index(index, normaliser, reflected)
+        if entry is None or not included(entry.name, "index"):
+            continue
+        if unique_as_index and entry.unique and reflected:
+            # the backend cannot tell unique indexes from unique constraints
+            if not included(entry.name, "unique_constraint"):
+                continue
+        model.indexes.append(entry)
+    for constraint in sorted(
+        table.constraints, key=lambda c: normaliser.object_name(c) or ""
+    ):
+        if isinstance(constraint, sa.UniqueConstraint):
+            cname = constraint.name if reflected else normaliser.object_name(constraint)
+            if not included(cname, "unique_constraint"):
+                continue
+            entry = IndexModel(
+                obj=constraint,
+                name=cname,
+                unique=True,
+                sig=(tuple(c.name for c in constraint.columns), None),
+                is_constraint=True,
+            )
+            if unique_as_index:
+                model.indexes.append(entry)
+            else:
+                model.uniques.append(entry)
+        elif isinstance(constraint, sa.ForeignKeyConstraint):
+            fname = constraint.name if reflected else normaliser.object_name(constraint)
+            if not included(fname, "foreign_key_constraint"):
+                continue
+            model.foreign_keys.append(
+                ForeignKeyModel(
+                    obj=constraint,
+                    name=fname,
+                    sig=_fk_signature(constraint, table, normaliser, default_schema),
+                )
+            )
+    return model
+
+
+def _build_column(
+    column: sa.Column[Any], normaliser: Normaliser, reflected: bool
+) -> ColumnModel:
+    computed = column.computed
+    computed_sig = None
+    if computed is not None:
+        computed_sig = normaliser.expression_signature(
+            normaliser.compile_expression(computed.sqltext)
+        )
+    default_sig = None
+    if computed is None and column.identity is None:
+        if reflected:
+            text = normaliser.reflected_default_text(column)
+            if text is not None and normaliser.is_implicit_default(text, column):
+                text = None
+        else:
+            text = normaliser.metadata_default_text(column)
+        default_sig = normaliser.default_signature(text, column)
+    identity = None
+    if column.identity is not None:
+        identity = _identity_attrs(column.identity)
+    return ColumnModel(
+        column=column,
+        name=column.name,
+        nullable=bool(column.nullable),
+        default_sig=default_sig,
+        computed_sig=computed_sig,
+        identity=identity,
+        comment=_none_if_empty(column.comment),
+    )
+
+
+_IDENTITY_DEFAULTS = {"always": False, "start": 1, "increment": 1, "cycle": False}
+
+
+def _identity_attrs(identity: sa_schema.Identity) -> dict[str, Any]:
+    attrs = {}
+    for attr in ("always", "start", "increment", "minvalue", "maxvalue", "cycle"):
+        value = getattr(identity, attr, None)
+        if value is None:
+            value = _IDENTITY_DEFAULTS.get(attr)
+        attrs[attr] = value
+    return attrs
+
+
+def identity_differs(conn: dict[str, Any] | None, meta: dict[str, Any] | None) -> bool:
+    """Compare only what the model states; unstated bounds are the backend's."""
+    if conn is None or meta is None:
+        return conn is not meta
+    for attr in ("always", "start", "increment", "cycle"):
+        if conn.get(attr) != meta.get(attr):
+            return True
+    for attr in ("minvalue", "maxvalue"):
+        if meta.get(attr) is not None and conn.get(attr) != meta.get(attr):
+            return True
+    return False
+
+
+def _build_index(
+    index: sa.Index, normaliser: Normaliser, reflected: bool
+) -> IndexModel | None:
+    name = index.name if reflected else normaliser.object_name(index)
+    exprs: list[str] = []
+    has_expression = False
+    for expr in index.expressions:
+        if isinstance(expr, sa.Column):
+            exprs.append(expr.name)
+        elif isinstance(expr, str):
+            exprs.append(expr)
+        else:
+            has_expression = True
+            exprs.append(
+                normaliser.expression_signature(normaliser.compile_expression(expr))
+            )
+    if has_expression and not reflected and not normaliser.reflects_expression_indexes:
+        log.warning(
+            "index %s is on an expression, which %s does not reflect; not compared",
+            name,
+            normaliser.dialect.name,
+        )
+        return None
+    where = index.dialect_kwargs.get(f"{normaliser.dialect.name}_where")
+    where_sig = None
+    if where is not None:
+        where_sig = normaliser.expression_signature(
+            normaliser.compile_expression(where)
+        )
+    return IndexModel(
+        obj=index,
+        name=name,
+        unique=bool(index.unique),
+        sig=(tuple(exprs), where_sig),
+    )
+
+
+def _fk_signature(
+    constraint: sa.ForeignKeyConstraint,
+    table: sa.Table,
+    normaliser: Normaliser,
+    default_schema: str | None,
+) -> tuple[Any, ...]:
+    referred_schema = None
+    referred_table = None
+    referred_columns = []
+    for elem in constraint.elements:
+        tokens = elem._column_tokens
+        referred_schema = tokens[0]
+        referred_table = tokens[1]
+        referred_columns.append(tokens[2])
+    return (
+        tuple(c.name for c in constraint.columns),
+        schema_key(referred_schema, default_schema),
+        referred_table,
+        tuple(referred_columns),
+        normaliser.fk_action(constraint.ondelete),
+        normaliser.fk_action(constraint.onupdate),
+        bool(constraint.deferrable),
+        (constraint.initially or "").upper() or None if constraint.deferrable else None,
+    )

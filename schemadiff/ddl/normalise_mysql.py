@@ -1,0 +1,309 @@
+"""MySQL / MariaDB: batched catalog reads and the dialect's spellings.
+
+SQLAlchemy reflects MySQL one table at a time (``SHOW CREATE TABLE`` per
+table), so a 500-table comparison would cost 500+ statements.  On MariaDB we
+read ``information_schema`` instead: one query per kind of object for the
+whole schema, whatever the number of tables.  Column types are still parsed by
+SQLAlchemy's own MySQL type parser so they come out exactly as its reflection
+would make them.
+
+Spellings reconciled here: integer display widths (``int(11)``), ``BOOL`` as
+``tinyint(1)``, ``NUMERIC`` as ``decimal(10,0)``, MariaDB's ``JSON`` as
+``longtext`` with an implicit ``json_valid()`` CHECK, ``true`` as ``1`` and
+``now()`` as ``current_timestamp()`` in defaults.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy import types as sqltypes
+from sqlalchemy.dialects.mysql.reflection import ReflectedState
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine.reflection import Inspector, _ReflectionInfo
+
+from schemadiff.ddl.normalise import Normaliser
+
+_INTS = r"(TINYINT|SMALLINT|MEDIUMINT|INT|INTEGER|BIGINT)"
+
+
+class MySQLNormaliser(Normaliser):
+    __dialect__ = ("mysql", "mariadb")
+
+    system_schemas: ClassVar[frozenset[str]] = frozenset(
+        {"information_schema", "mysql", "performance_schema", "sys"}
+    )
+    unique_constraints_are_indexes: ClassVar[bool] = True
+    # MariaDB cannot index expressions; nothing to reflect there
+    reflects_expression_indexes: ClassVar[bool] = False
+    type_rewrites = (
+        (r"^(TINYINT\(1\)|BOOLEAN)$", "BOOL"),
+        (r"^" + _INTS + r"\(\d+\)", r"\1"),
+        (r"^INTEGER", "INT"),
+        (r"^NUMERIC", "DECIMAL"),
+        (r"^DECIMAL$", "DECIMAL(10,0)"),
+        (r"^DECIMAL\((\d+)\)", r"DECIMAL(\1,0)"),
+        (r"^(DOUBLE PRECISION|REAL)", "DOUBLE"),
+        (r"^FLOAT\((2[5-9]|[3-5]\d)\)", "DOUBLE"),
+        (r"^FLOAT\(\d+\)", "FLOAT"),
+        (r"^NVARCHAR", "VARCHAR"),
+        (r"^NCHAR", "CHAR"),
+    )
+    expression_synonyms: ClassVar[dict[str, str]] = {
+        **Normaliser.expression_synonyms,
+        "true": "1",
+        "false": "0",
+        "current_timestamp": "current_timestamp",
+        "localtimestamp": "current_timestamp",
+        "localtimestamp()": "current_timestamp",
+    }
+
+    def __init__(self, dialect: Any) -> None:
+        super().__init__(dialect)
+        if getattr(dialect, "is_mariadb", False):
+            # MariaDB's JSON is an alias of LONGTEXT with a json_valid() CHECK
+            self._type_rewrites.append((re.compile(r"^JSON$"), "LONGTEXT"))
+
+    # -------------------------------------------------------------- reflection
+    def reflection_info(
+        self,
+        connection: Connection,
+        inspector: Inspector,
+        schema: str | None,
+        table_names: Sequence[str],
+    ) -> Any:
+        if not getattr(self.dialect, "is_mariadb", False):
+            # MySQL's catalog spells defaults differently; use SQLAlchemy's path
+            return super().reflection_info(connection, inspector, schema, table_names)
+        return _MariaDBCatalog(self, connection, schema, table_names).read()
+
+    def is_implicit_check(self, name: str | None, sqltext: str) -> bool:
+        return sqltext.replace("`", "").lower().startswith("json_valid(")
+
+
+class _MariaDBCatalog:
+    """One schema's tables read from information_schema in five queries."""
+
+    def __init__(
+        self,
+        normaliser: MySQLNormaliser,
+        connection: Connection,
+        schema: str | None,
+        table_names: Sequence[str],
+    ) -> None:
+        self.normaliser = normaliser
+        self.dialect = normaliser.dialect
+        self.connection = connection
+        self.schema = schema
+        self.actual_schema = schema or connection.dialect.default_schema_name
+        self.names = list(table_names)
+        self.keys = {name: (schema, name) for name in self.names}
+
+    def _rows(self, sql: str) -> Any:
+        stmt = sa.text(sql).bindparams(sa.bindparam("names", expanding=True))
+        return self.connection.execute(
+            stmt, {"schema": self.actual_schema, "names": self.names}
+        ).all()
+
+    def read(self) -> _ReflectionInfo:
+        columns: dict[Any, list[Any]] = {key: [] for key in self.keys.values()}
+        pks: dict[Any, Any] = {
+            key: {"constrained_columns": [], "name": None} for key in self.keys.values()
+        }
+        fks: dict[Any, list[Any]] = {key: [] for key in self.keys.values()}
+        indexes: dict[Any, list[Any]] = {key: [] for key in self.keys.values()}
+        uniques: dict[Any, list[Any]] = {key: [] for key in self.keys.values()}
+        comments: dict[Any, Any] = {key: {"text": None} for key in self.keys.values()}
+        checks: dict[Any, list[Any]] = {key: [] for key in self.keys.values()}
+
+        self._read_comments(comments)
+        self._read_columns(columns)
+        self._read_indexes(pks, indexes, uniques)
+        self._read_foreign_keys(fks)
+        self._read_checks(checks)
+        return _ReflectionInfo(
+            columns=columns,
+            pk_constraint=pks,
+            foreign_keys=fks,
+            indexes=indexes,
+            unique_constraints=uniques,
+            table_comment=comments,
+            check_constraints=checks,
+            table_options={},
+            unreflectable={},
+        )
+
+    def _read_comments(self, comments: dict[Any, Any]) -> None:
+        rows = self._rows(
+            "SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES "
+            "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME IN :names"
+        )
+        for table_name, comment in rows:
+            if table_name in self.keys and comment:
+                comments[self.keys[table_name]] = {"text": comment}
+
+    def _read_columns(self, columns: dict[Any, list[Any]]) -> None:
+        rows = self._rows(
+            "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, "
+            "EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION, IS_GENERATED "
+            "FROM information_schema.COLUMNS "
+            "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME IN :names "
+            "ORDER BY TABLE_NAME, ORDINAL_POSITION"
+        )
+        parser = self.dialect._tabledef_parser
+        for (
+            table_name,
+            name,
+            column_type,
+            is_nullable,
+            default,
+            extra,
+            comment,
+            generation_expression,
+            is_generated,
+        ) in rows:
+            if table_name not in self.keys:
+                continue
+            state = ReflectedState()
+            quoted = name.replace("`", "``")
+            parser._parse_column(f"  `{quoted}` {column_type}", state)
+            type_ = state.columns[0]["type"] if state.columns else sqltypes.NULLTYPE
+            extra = (extra or "").lower()
+            column: dict[str, Any] = {
+                "name": name,
+                "type": type_,
+                "nullable": is_nullable == "YES",
+                "default": None if default in (None, "NULL") else default,
+                "comment": comment or None,
+            }
+            if "auto_increment" in extra:
+                column["autoincrement"] = True
+            elif isinstance(type_, sqltypes.Integer):
+                column["autoincrement"] = False
+            if is_generated == "ALWAYS" and generation_expression is not None:
+                column["default"] = None
+                column["computed"] = {
+                    "sqltext": generation_expression,
+                    "persisted": "stored" in extra,
+                }
+            columns[self.keys[table_name]].append(column)
+
+    def _read_indexes(
+        self,
+        pks: dict[Any, Any],
+        indexes: dict[Any, list[Any]],
+        uniques: dict[Any, list[Any]],
+    ) -> None:
+        rows = self._rows(
+            "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, "
+            "INDEX_TYPE FROM information_schema.STATISTICS "
+            "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME IN :names "
+            "ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
+        )
+        grouped: dict[tuple[str, str], dict[str, Any]] = {}
+        for table_name, index_name, non_unique, column, sub_part, index_type in rows:
+            if table_name not in self.keys:
+                continue
+            entry = grouped.setdefault(
+                (table_name, index_name),
+                {
+                    "unique": not int(non_unique),
+                    "columns": [],
+                    "lengths": {},
+                    "type": index_type,
+                },
+            )
+            entry["columns"].append(column)
+            if sub_part is not None:
+                entry["lengths"][column] = int(sub_part)
+        prefix = self.dialect.name
+        for (table_name, index_name), entry in grouped.items():
+            key = self.keys[table_name]
+            if index_name == "PRIMARY":
+                pks[key] = {"constrained_columns": entry["columns"], "name": None}
+                continue
+            index: dict[str, Any] = {
+                "name": index_name,
+                "column_names": entry["columns"],
+                "unique": entry["unique"],
+            }
+            options: dict[str, Any] = {}
+            if entry["type"] in ("FULLTEXT", "SPATIAL"):
+                options[f"{prefix}_prefix"] = entry["type"]
+            if entry["lengths"]:
+                options[f"{prefix}_length"] = entry["lengths"]
+            if options:
+                index["dialect_options"] = options
+            indexes[key].append(index)
+            if entry["unique"]:
+                uniques[key].append(
+                    {
+                        "name": index_name,
+                        "column_names": entry["columns"],
+                        "duplicates_index": index_name,
+                    }
+                )
+
+    def _read_foreign_keys(self, fks: dict[Any, list[Any]]) -> None:
+        rows = self._rows(
+            "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, "
+            "k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, "
+            "k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE "
+            "FROM information_schema.KEY_COLUMN_USAGE k "
+            "JOIN information_schema.REFERENTIAL_CONSTRAINTS r "
+            "ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA "
+            "AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME "
+            "AND r.TABLE_NAME = k.TABLE_NAME "
+            "WHERE k.TABLE_SCHEMA = :schema AND k.TABLE_NAME IN :names "
+            "AND k.REFERENCED_TABLE_NAME IS NOT NULL "
+            "ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"
+        )
+        grouped: dict[tuple[str, str], dict[str, Any]] = {}
+        for (
+            table_name,
+            name,
+            column,
+            ref_schema,
+            ref_table,
+            ref_column,
+            on_update,
+            on_delete,
+        ) in rows:
+            if table_name not in self.keys:
+                continue
+            entry = grouped.get((table_name, name))
+            if entry is None:
+                options = {}
+                for key, value in (("onupdate", on_update), ("ondelete", on_delete)):
+                    if value and value.upper() not in ("RESTRICT", "NO ACTION"):
+                        options[key] = value
+                entry = grouped[(table_name, name)] = {
+                    "name": name,
+                    "constrained_columns": [],
+                    "referred_schema": (
+                        self.schema if ref_schema == self.actual_schema else ref_schema
+                    ),
+                    "referred_table": ref_table,
+                    "referred_columns": [],
+                    "options": options,
+                }
+                fks[self.keys[table_name]].append(entry)
+            entry["constrained_columns"].append(column)
+            entry["referred_columns"].append(ref_column)
+
+    def _read_checks(self, checks: dict[Any, list[Any]]) -> None:
+        rows = self._rows(
+            "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE "
+            "FROM information_schema.CHECK_CONSTRAINTS "
+            "WHERE CONSTRAINT_SCHEMA = :schema AND TABLE_NAME IN :names "
+            "ORDER BY TABLE_NAME, CONSTRAINT_NAME"
+        )
+        for table_name, name, clause in rows:
+            if table_name not in self.keys:
+                continue
+            if self.normaliser.is_implicit_check(name, clause):
+                continue
+            checks[self.keys[table_name]].append({"name": name, "sqltext": clause})

@@ -1,0 +1,48 @@
+"""PostgreSQL spellings: ``::type`` casts, FLOAT as DOUBLE PRECISION, serials."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+
+from schemadiff.ddl.normalise import Normaliser, split_literals
+
+_TYPE_WORDS = r"(?:varying|precision|without|with|time|zone)"
+_CAST = re.compile(
+    r"::\s*(?:\"[^\"]+\"|[a-z_][\w.]*(?:\s+" + _TYPE_WORDS + r")*)"
+    r"(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?(?:\s*\[\s*\])*",
+    re.IGNORECASE,
+)
+
+
+class PostgresqlNormaliser(Normaliser):
+    __dialect__ = "postgresql"
+
+    system_schemas: ClassVar[frozenset[str]] = frozenset(
+        {"information_schema", "pg_catalog", "pg_toast"}
+    )
+    type_rewrites = (
+        (r"^FLOAT\(([1-9]|1\d|2[0-4])\)$", "REAL"),
+        (r"^FLOAT(\(\d+\))?$", "DOUBLE PRECISION"),
+        (r"^DOUBLE$", "DOUBLE PRECISION"),
+        (r"^DECIMAL", "NUMERIC"),
+        (r" WITHOUT TIME ZONE", ""),
+        (r"^TIMESTAMP\(6\)", "TIMESTAMP"),
+        (r"^CHARACTER VARYING", "VARCHAR"),
+        (r"^INT4$", "INTEGER"),
+        (r"^INT8$", "BIGINT"),
+        (r"^INT2$", "SMALLINT"),
+        (r"^BOOL$", "BOOLEAN"),
+    )
+
+    def strip_casts(self, text: str) -> str:
+        return "".join(
+            chunk if is_literal else _CAST.sub("", chunk)
+            for is_literal, chunk in split_literals(text)
+        )
+
+    def is_implicit_default(self, text: str, column: sa.Column[Any]) -> bool:
+        # SERIAL columns carry nextval('<table>_<col>_seq'::regclass)
+        return text.strip().lower().startswith("nextval(")

@@ -1,0 +1,20 @@
+"""SQLite spellings: declared type names come back verbatim; no comments."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from schemadiff.ddl.normalise import Normaliser
+
+
+class SqliteNormaliser(Normaliser):
+    __dialect__ = "sqlite"
+
+    system_schemas: ClassVar[frozenset[str]] = frozenset({"temp"})
+    # SQLite drops indexes on expressions from reflection
+    reflects_expression_indexes: ClassVar[bool] = False
+    type_rewrites = (
+        (r"^INT$", "INTEGER"),
+        (r"^DECIMAL", "NUMERIC"),
+        (r"^DOUBLE PRECISION$", "DOUBLE"),
+    )
