@@ -180,6 +180,8 @@ def _build_table(
 
     unique_as_index = normaliser.unique_constraints_are_indexes
     for index in sorted(table.indexes, key=lambda i: i.name or ""):
+        if normaliser.is_implicit_index(index, table):
+            continue
         entry = _build_index(index, normaliser, reflected)
         if entry is None or not included(entry.name, "index"):
             continue
@@ -233,10 +235,10 @@ def _build_column(
     if computed is None and column.identity is None:
         if reflected:
             text = normaliser.reflected_default_text(column)
-            if text is not None and normaliser.is_implicit_default(text, column):
-                text = None
         else:
             text = normaliser.metadata_default_text(column)
+        if text is not None and normaliser.is_implicit_default(text, column):
+            text = None
         default_sig = normaliser.default_signature(text, column)
     identity = None
     if column.identity is not None:

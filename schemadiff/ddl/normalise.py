@@ -122,13 +122,11 @@ class Normaliser:
     default_fk_actions: ClassVar[frozenset[str]] = frozenset({"NO ACTION", "RESTRICT"})
     #: regex rewrites applied, in order, to an upper-cased type signature
     type_rewrites: ClassVar[Sequence[tuple[str, str]]] = ()
-    #: canonical spellings of SQL expressions (after lower-casing, no spaces)
+    #: canonical spellings of SQL expressions (lower-cased; no spaces, quotes
+    #: or parentheses)
     expression_synonyms: ClassVar[dict[str, str]] = {
-        "now()": "current_timestamp",
-        "current_timestamp()": "current_timestamp",
-        "localtimestamp()": "localtimestamp",
-        "current_date()": "current_date",
-        "curdate()": "current_date",
+        "now": "current_timestamp",
+        "curdate": "current_date",
     }
 
     def __init_subclass__(cls, **kw: Any) -> None:
@@ -216,7 +214,10 @@ class Normaliser:
         except Exception:  # a third-party type that cannot compile here
             log.debug("type %r does not compile on %s", type_, self.dialect.name)
             return None
-        text = _SPACES.sub(" ", text.upper()).strip()
+        text = "".join(
+            chunk if is_literal else _SPACES.sub(" ", chunk.upper())
+            for is_literal, chunk in split_literals(text)
+        ).strip()
         text = re.sub(r"\s*COLLATE\s+\"?[\w.-]+\"?", "", text)
         text = re.sub(r"\s*CHARACTER SET\s+\w+", "", text)
         text = re.sub(r"\s*,\s*", ",", text)
@@ -346,6 +347,10 @@ class Normaliser:
 
     def is_implicit_default(self, text: str, column: sa.Column[Any]) -> bool:
         """A default the backend adds by itself (serial sequences and the like)."""
+        return False
+
+    def is_implicit_index(self, index: sa.Index, table: sa.Table) -> bool:
+        """An index the backend made by itself (e.g. InnoDB's index for an FK)."""
         return False
 
     def is_implicit_check(self, name: str | None, sqltext: str) -> bool:

@@ -56,9 +56,7 @@ class MySQLNormaliser(Normaliser):
         **Normaliser.expression_synonyms,
         "true": "1",
         "false": "0",
-        "current_timestamp": "current_timestamp",
         "localtimestamp": "current_timestamp",
-        "localtimestamp()": "current_timestamp",
     }
 
     def __init__(self, dialect: Any) -> None:
@@ -79,6 +77,14 @@ class MySQLNormaliser(Normaliser):
             # MySQL's catalog spells defaults differently; use SQLAlchemy's path
             return super().reflection_info(connection, inspector, schema, table_names)
         return _MariaDBCatalog(self, connection, schema, table_names).read()
+
+    def is_implicit_index(self, index: sa.Index, table: sa.Table) -> bool:
+        # InnoDB indexes FK columns itself, naming the index after the key
+        if index.unique:
+            return False
+        return any(
+            self.object_name(fk) == index.name for fk in table.foreign_key_constraints
+        )
 
     def is_implicit_check(self, name: str | None, sqltext: str) -> bool:
         return sqltext.replace("`", "").lower().startswith("json_valid(")
