@@ -1000,3 +1000,145 @@ def render_migration_script(ctx: Any, script: Any) -> dict[str, str]:
     imports = set(getattr(script, "imports", ()) or ()) | _imports(ctx)
     template_args["imports"] = "\n".join(sorted(imports))
     return template_args
+
+
+# -- driving ``revision --autogenerate`` and ``check`` -------------------------
+
+
+class RevisionContext:
+    """Collects the MigrationScript(s) of one ``revision`` run.
+
+    env.py calls ``context.run_migrations()`` (once per database in the
+    multidb template); each call runs :meth:`run_autogenerate` (or
+    :meth:`run_no_autogenerate`), which fills the script's op lists and
+    applies the ``process_revision_directives`` hooks.  Afterwards
+    :meth:`generate_scripts` renders and writes whatever directives remain.
+    """
+
+    def __init__(
+        self,
+        config: Any,
+        script_directory: Any,
+        command_args: dict[str, Any],
+        process_revision_directives: Callable[..., Any] | None = None,
+    ) -> None:
+        from schemadiff.util import rev_id as new_rev_id
+
+        self.config = config
+        self.script_directory = script_directory
+        self.command_args = command_args
+        self.process_revision_directives = process_revision_directives
+        self.template_args: dict[str, Any] = {}
+        self.detected_changes = False
+        self._last_autogen_context: Any = None
+        self._needs_render = False
+        self.generated_revisions: list[Any] = [
+            ops.MigrationScript(
+                rev_id=command_args.get("rev_id") or new_rev_id(),
+                message=command_args.get("message"),
+                upgrade_ops=ops.UpgradeOps([]),
+                downgrade_ops=ops.DowngradeOps([]),
+                head=command_args.get("head", "head"),
+                splice=command_args.get("splice", False),
+                branch_label=command_args.get("branch_label"),
+                version_path=command_args.get("version_path"),
+                depends_on=command_args.get("depends_on"),
+            )
+        ]
+
+    def _check_up_to_date(self, heads: Any) -> None:
+        from schemadiff.util import CommandError
+
+        current = set(heads or ())
+        wanted = set(self.script_directory.get_heads())
+        if current != wanted:
+            raise CommandError(
+                "Target database is not up to date: it is at "
+                f"{', '.join(sorted(current)) or 'base'}, the scripts' heads are "
+                f"{', '.join(sorted(wanted)) or 'base'}; run 'schemadiff upgrade "
+                "heads' first"
+            )
+
+    def _prepare_script(self, migration_context: Any) -> Any:
+        opts = migration_context.opts
+        upgrade_token = opts.get("upgrade_token", "upgrades")
+        downgrade_token = opts.get("downgrade_token", "downgrades")
+        if not self.generated_revisions:
+            return None
+        script = self.generated_revisions[-1]
+        if not self._needs_render:
+            script.upgrade_ops_list[-1].upgrade_token = upgrade_token
+            script.downgrade_ops_list[-1].downgrade_token = downgrade_token
+            self._needs_render = True
+        else:
+            # another configure()/run_migrations() pass (multidb template)
+            script.upgrade_ops = script.upgrade_ops_list + [
+                ops.UpgradeOps([], upgrade_token=upgrade_token)
+            ]
+            script.downgrade_ops = script.downgrade_ops_list + [
+                ops.DowngradeOps([], downgrade_token=downgrade_token)
+            ]
+        self.template_args.update(opts.get("template_args") or {})
+        return script
+
+    def _run(self, heads: Any, migration_context: Any, autogenerate: bool) -> None:
+        from schemadiff.autogenerate.api import AutogenContext, produce_revision_ops
+
+        if autogenerate:
+            self._check_up_to_date(heads)
+        script = self._prepare_script(migration_context)
+        autogen_context = AutogenContext(migration_context, autogenerate=autogenerate)
+        self._last_autogen_context = autogen_context
+        if script is not None and autogenerate:
+            upgrade_ops = script.upgrade_ops_list[-1]
+            produce_revision_ops(autogen_context, upgrade_ops)
+            upgrade_ops.reverse_into(script.downgrade_ops_list[-1])
+            if not upgrade_ops.is_empty():
+                self.detected_changes = True
+        for hook in (
+            self.process_revision_directives,
+            migration_context.opts.get("process_revision_directives"),
+        ):
+            if hook is not None:
+                hook(migration_context, heads, self.generated_revisions)
+
+    def run_autogenerate(self, heads: Any, migration_context: Any) -> list[Any]:
+        """The ``fn`` of ``revision --autogenerate``: compare, then hooks."""
+        self._run(heads, migration_context, autogenerate=True)
+        return []
+
+    def run_no_autogenerate(self, heads: Any, migration_context: Any) -> list[Any]:
+        """The ``fn`` of a plain ``revision`` run through env.py: hooks only."""
+        self._run(heads, migration_context, autogenerate=False)
+        return []
+
+    def _context_for_render(self) -> Any:
+        ctx = self._last_autogen_context
+        if ctx is None:
+            ctx = RenderContext(opts={})
+        ctx.imports = set()
+        return ctx
+
+    def generate_scripts(self) -> list[Any]:
+        """Render and write every remaining MigrationScript; the Script
+        objects written, in order."""
+        written = []
+        for script in self.generated_revisions:
+            template_args = dict(self.template_args)
+            ctx = self._context_for_render()
+            if script.imports:
+                ctx.imports.update(script.imports)
+            template_args.update(render_migration_script(ctx, script))
+            written.append(
+                self.script_directory.generate_revision(
+                    script.rev_id,
+                    script.message,
+                    head=script.head,
+                    splice=script.splice,
+                    branch_labels=script.branch_label,
+                    version_path=script.version_path,
+                    depends_on=script.depends_on,
+                    **template_args,
+                )
+            )
+        return written
