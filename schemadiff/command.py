@@ -189,6 +189,116 @@ def _write_pyproject(
     return True
 
 
+# ------------------------------------------------------------------ revisions
+# Implemented in schemadiff/script/commands.py (no database needed).
+
+
+def revision(
+    config: Config,
+    message: str | None = None,
+    autogenerate: bool = False,
+    sql: bool = False,
+    head: str = "head",
+    splice: bool = False,
+    branch_label: str | list[str] | None = None,
+    version_path: str | None = None,
+    rev_id: str | None = None,
+    depends_on: str | list[str] | None = None,
+    process_revision_directives: object = None,
+) -> object:
+    """Create a new revision file; returns its ``Script``."""
+    if autogenerate:
+        from schemadiff.autogenerate.render import autogenerate_revision
+
+        return autogenerate_revision(
+            config,
+            message=message,
+            sql=sql,
+            head=head,
+            splice=splice,
+            branch_label=branch_label,
+            version_path=version_path,
+            rev_id=rev_id,
+            depends_on=depends_on,
+            process_revision_directives=process_revision_directives,
+        )
+    from schemadiff.script import commands
+
+    return commands.revision(
+        config,
+        message=message,
+        sql=sql,
+        head=head,
+        splice=splice,
+        branch_label=branch_label,
+        version_path=version_path,
+        rev_id=rev_id,
+        depends_on=depends_on,
+    )
+
+
+def merge(
+    config: Config,
+    revisions: str | list[str],
+    message: str | None = None,
+    branch_label: str | list[str] | None = None,
+    rev_id: str | None = None,
+) -> object:
+    """Create a revision joining two or more heads (``heads`` for all)."""
+    from schemadiff.script import commands
+
+    return commands.merge(
+        config, revisions, message=message, branch_label=branch_label, rev_id=rev_id
+    )
+
+
+def heads(
+    config: Config, verbose: bool = False, resolve_dependencies: bool = False
+) -> None:
+    """Show the head revisions of the version files."""
+    from schemadiff.script import commands
+
+    commands.heads(config, verbose=verbose, resolve_dependencies=resolve_dependencies)
+
+
+def branches(config: Config, verbose: bool = False) -> None:
+    """Show the branch points."""
+    from schemadiff.script import commands
+
+    commands.branches(config, verbose=verbose)
+
+
+def history(
+    config: Config,
+    rev_range: str | None = None,
+    verbose: bool = False,
+    indicate_current: bool = False,
+) -> None:
+    """List revisions newest first, optionally within ``start:end``."""
+    from schemadiff.script import commands
+
+    commands.history(
+        config,
+        rev_range=rev_range,
+        verbose=verbose,
+        indicate_current=indicate_current,
+    )
+
+
+def show(config: Config, rev: str) -> None:
+    """Show the revision(s) an identifier names."""
+    from schemadiff.script import commands
+
+    commands.show(config, rev)
+
+
+def edit(config: Config, rev: str) -> None:
+    """Open the revision file(s) an identifier names in $EDITOR."""
+    from schemadiff.script import commands
+
+    commands.edit(config, rev)
+
+
 # ------------------------------------------------------------------ runtime
 # Implemented in schemadiff/runtime/commands.py (imported lazily so this module
 # loads even when a database driver or the script layer is unavailable).
