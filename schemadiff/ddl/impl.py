@@ -7,11 +7,33 @@ writes them as SQL text to the output buffer.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar, TextIO
 
-from sqlalchemy import text
+from sqlalchemy import literal, text
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.schema import (
+    AddConstraint,
+    Column,
+    Constraint,
+    CreateIndex,
+    CreateTable,
+    DropConstraint,
+    DropIndex,
+    DropTable,
+    DropTableComment,
+    Index,
+    PrimaryKeyConstraint,
+    SetColumnComment,
+    SetTableComment,
+    Table,
+)
+from sqlalchemy.sql.elements import BindParameter, ClauseElement
+
+from schemadiff.ddl import base
+from schemadiff.util import CommandError
+
+log = logging.getLogger(__name__)
 
 _registry: dict[str, type[DefaultImpl]] = {}
 
@@ -49,9 +71,9 @@ class DefaultImpl:
         if transactional_ddl is not None:
             self.transactional_ddl = transactional_ddl  # type: ignore[misc]
         if self.literal_binds and not self.as_sql:
-            from schemadiff.util import CommandError
-
-            raise CommandError("literal_binds=True only applies to offline (--sql) mode")
+            raise CommandError(
+                "literal_binds=True only applies to offline (--sql) mode"
+            )
 
     @classmethod
     def get_by_dialect(cls, dialect: Dialect) -> type[DefaultImpl]:
@@ -110,6 +132,209 @@ class DefaultImpl:
 
     def emit_commit(self) -> None:
         self.static_output("COMMIT" + self.command_terminator)
+
+    # ------------------------------------------------------------ migrations
+
+    @property
+    def memo(self) -> dict[str, Any]:
+        """Scratch space SQLAlchemy's type events use during CREATE TABLE."""
+        try:
+            return self.__dict__["_memo"]
+        except KeyError:
+            return self.__dict__.setdefault("_memo", {})
+
+    def _ddl_bind(self) -> Any:
+        """Something DDL events (e.g. PostgreSQL ENUM creation) can run on."""
+        if self.connection is not None:
+            return self.connection
+        from sqlalchemy.engine.mock import MockConnection
+
+        def executor(construct: Any, *multiparams: Any, **params: Any) -> None:
+            self._exec(construct)
+
+        return MockConnection(self.dialect, executor)
+
+    def start_migrations(self) -> None:
+        """Hook called when a run begins; per-run state can be set up here."""
+
+    def requires_recreate_in_batch(self, batch_op: Any) -> bool:
+        """Whether batch mode must rebuild the table ("move and copy")."""
+        return False
+
+    def prep_table_for_batch(self, batch_impl: Any, table: Any) -> None:
+        """Hook run before a batch rebuild creates the new table."""
+
+    def create_table(self, table: Table, if_not_exists: bool | None = None) -> None:
+        bind = self._ddl_bind()
+        table.dispatch.before_create(table, bind, checkfirst=False, _ddl_runner=self)
+        self._exec(CreateTable(table, if_not_exists=bool(if_not_exists)))
+        table.dispatch.after_create(table, bind, checkfirst=False, _ddl_runner=self)
+        for index in table.indexes:
+            self._exec(CreateIndex(index, if_not_exists=bool(if_not_exists)))
+        if self.dialect.supports_comments and not self.dialect.inline_comments:
+            if table.comment:
+                self.create_table_comment(table)
+            for column in table.columns:
+                if column.comment:
+                    self.create_column_comment(column)
+
+    def drop_table(self, table: Table, if_exists: bool | None = None) -> None:
+        bind = self._ddl_bind()
+        table.dispatch.before_drop(table, bind, checkfirst=False, _ddl_runner=self)
+        self._exec(DropTable(table, if_exists=bool(if_exists)))
+        table.dispatch.after_drop(table, bind, checkfirst=False, _ddl_runner=self)
+
+    def rename_table(
+        self, old_table_name: str, new_table_name: str, schema: str | None = None
+    ) -> None:
+        self._exec(base.RenameTable(old_table_name, new_table_name, schema=schema))
+
+    def add_column(
+        self,
+        table_name: str,
+        column: Column[Any],
+        schema: str | None = None,
+        if_not_exists: bool | None = None,
+        **kw: Any,
+    ) -> None:
+        """ADD COLUMN, then the constraints/indexes the Column object carries."""
+        self._exec(
+            base.AddColumn(
+                table_name, column, schema=schema, if_not_exists=if_not_exists
+            )
+        )
+        self._add_column_extras(column, inline=())
+
+    def _add_column_extras(self, column: Column[Any], inline: Any) -> None:
+        table = column.table
+        if table is None:
+            return
+        for const in list(table.constraints):
+            if isinstance(const, PrimaryKeyConstraint) or const in inline:
+                continue
+            if const in column.constraints:
+                continue
+            self.add_constraint(const)
+        for index in table.indexes:
+            self.create_index(index)
+        if (
+            column.comment
+            and self.dialect.supports_comments
+            and not self.dialect.inline_comments
+        ):
+            self.create_column_comment(column)
+
+    def drop_column(
+        self,
+        table_name: str,
+        column: Column[Any],
+        schema: str | None = None,
+        if_exists: bool | None = None,
+        **kw: Any,
+    ) -> None:
+        self._exec(
+            base.DropColumn(table_name, column, schema=schema, if_exists=if_exists)
+        )
+
+    def alter_column(
+        self,
+        table_name: str,
+        column_name: str,
+        nullable: bool | None = None,
+        server_default: Any = False,
+        name: str | None = None,
+        type_: Any = None,
+        schema: str | None = None,
+        autoincrement: bool | None = None,
+        comment: Any = False,
+        existing_comment: str | None = None,
+        existing_type: Any = None,
+        existing_server_default: Any = None,
+        existing_nullable: bool | None = None,
+        existing_autoincrement: bool | None = None,
+        **kw: Any,
+    ) -> None:
+        """One standard ALTER per changed attribute; the rename goes last."""
+        if autoincrement is not None or existing_autoincrement is not None:
+            log.debug("autoincrement is not altered on %s", self.dialect.name)
+        facts = {
+            "schema": schema,
+            "existing_type": existing_type,
+            "existing_nullable": existing_nullable,
+            "existing_server_default": existing_server_default,
+            "existing_comment": existing_comment,
+        }
+        if nullable is not None:
+            self._exec(base.ColumnNullable(table_name, column_name, nullable, **facts))
+        if server_default is not False:
+            self._exec(
+                base.ColumnDefault(table_name, column_name, server_default, **facts)
+            )
+        if type_ is not None:
+            self._exec(base.ColumnType(table_name, column_name, type_, **facts))
+        if comment is not False:
+            self._exec(base.ColumnComment(table_name, column_name, comment, **facts))
+        if name is not None:
+            self._exec(base.ColumnName(table_name, column_name, name, **facts))
+
+    def add_constraint(self, const: Constraint) -> None:
+        rule = getattr(const, "_create_rule", None)
+        if rule is None or rule(self):
+            self._exec(AddConstraint(const))
+
+    def drop_constraint(self, const: Constraint, if_exists: bool | None = None) -> None:
+        self._exec(DropConstraint(const, if_exists=bool(if_exists)))
+
+    def create_index(self, index: Index, if_not_exists: bool | None = None) -> None:
+        self._exec(CreateIndex(index, if_not_exists=bool(if_not_exists)))
+
+    def drop_index(self, index: Index, if_exists: bool | None = None) -> None:
+        self._exec(DropIndex(index, if_exists=bool(if_exists)))
+
+    def create_table_comment(self, table: Table) -> None:
+        self._exec(SetTableComment(table))
+
+    def drop_table_comment(self, table: Table) -> None:
+        self._exec(DropTableComment(table))
+
+    def create_column_comment(self, column: Column[Any]) -> None:
+        self._exec(SetColumnComment(column))
+
+    def bulk_insert(
+        self, table: Any, rows: list[dict[str, Any]], multiinsert: bool = True
+    ) -> None:
+        """INSERT rows; offline every row is a separate INSERT with literal values."""
+        if not isinstance(rows, list):
+            raise CommandError(f"bulk_insert into {table.name!r}: a list is expected")
+        if rows and not all(isinstance(r, dict) for r in rows):
+            raise CommandError(
+                f"bulk_insert into {table.name!r}: a list of dictionaries is expected"
+            )
+        unknown = {k for r in rows for k in r if k not in table.c}
+        if unknown:
+            raise CommandError(
+                f"bulk_insert into {table.name!r}: unknown column(s) "
+                f"{', '.join(sorted(unknown))}"
+            )
+        if self.as_sql:
+            for row in rows:
+                values = {
+                    key: (
+                        value
+                        if isinstance(value, BindParameter)
+                        else literal(value, type_=table.c[key].type)
+                    )
+                    for key, value in row.items()
+                }
+                self._exec(table.insert().inline().values(**values))
+            return
+        if not rows:
+            return
+        if multiinsert:
+            self._exec(table.insert().inline(), multiparams=rows)
+        else:
+            for row in rows:
+                self._exec(table.insert().inline().values(**row))
 
 
 def _load_builtin_impls() -> None:

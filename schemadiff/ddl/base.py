@@ -1,0 +1,284 @@
+"""ALTER TABLE constructs SQLAlchemy doesn't provide, and their generic SQL.
+
+Each construct names its table by string (no Table object needed).  The
+generic compilation here is standard SQL; dialect modules register their own
+``@compiles(Construct, "<dialect>")`` where the backend's syntax differs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import types as sqltypes
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import Column, DefaultClause
+from sqlalchemy.sql.compiler import DDLCompiler
+from sqlalchemy.sql.ddl import ExecutableDDLElement
+from sqlalchemy.sql.elements import ClauseElement, TextClause, quoted_name
+
+__all__ = [
+    "AlterTable",
+    "RenameTable",
+    "AddColumn",
+    "DropColumn",
+    "AlterColumn",
+    "ColumnNullable",
+    "ColumnType",
+    "ColumnDefault",
+    "ColumnName",
+    "ColumnComment",
+    "format_table_name",
+    "format_column_name",
+    "format_type",
+    "format_server_default",
+    "alter_table",
+]
+
+
+class AlterTable(ExecutableDDLElement):
+    """``ALTER TABLE <name>`` followed by something; the table is a plain name."""
+
+    inherit_cache = False
+
+    def __init__(self, table_name: str, schema: str | None = None) -> None:
+        self.table_name = table_name
+        self.schema = schema
+
+
+class RenameTable(AlterTable):
+    def __init__(
+        self, old_table_name: str, new_table_name: str, schema: str | None = None
+    ) -> None:
+        super().__init__(old_table_name, schema=schema)
+        self.new_table_name = new_table_name
+
+
+class AddColumn(AlterTable):
+    def __init__(
+        self,
+        table_name: str,
+        column: Column[Any],
+        schema: str | None = None,
+        if_not_exists: bool | None = None,
+    ) -> None:
+        super().__init__(table_name, schema=schema)
+        self.column = column
+        self.if_not_exists = if_not_exists
+
+
+class DropColumn(AlterTable):
+    def __init__(
+        self,
+        table_name: str,
+        column: Column[Any],
+        schema: str | None = None,
+        if_exists: bool | None = None,
+    ) -> None:
+        super().__init__(table_name, schema=schema)
+        self.column = column
+        self.if_exists = if_exists
+
+
+class AlterColumn(AlterTable):
+    """Base of single-attribute column changes; carries the ``existing_*`` facts."""
+
+    def __init__(
+        self,
+        table_name: str,
+        column_name: str,
+        schema: str | None = None,
+        existing_type: Any = None,
+        existing_nullable: bool | None = None,
+        existing_server_default: Any = None,
+        existing_comment: str | None = None,
+    ) -> None:
+        super().__init__(table_name, schema=schema)
+        self.column_name = column_name
+        self.existing_type = (
+            sqltypes.to_instance(existing_type) if existing_type is not None else None
+        )
+        self.existing_nullable = existing_nullable
+        self.existing_server_default = existing_server_default
+        self.existing_comment = existing_comment
+
+
+class ColumnNullable(AlterColumn):
+    def __init__(self, table_name: str, column_name: str, nullable: bool, **kw: Any):
+        super().__init__(table_name, column_name, **kw)
+        self.nullable = nullable
+
+
+class ColumnType(AlterColumn):
+    def __init__(
+        self, table_name: str, column_name: str, type_: Any, **kw: Any
+    ) -> None:
+        self.using = kw.pop("using", None)
+        super().__init__(table_name, column_name, **kw)
+        self.type_ = sqltypes.to_instance(type_)
+
+
+class ColumnDefault(AlterColumn):
+    def __init__(
+        self, table_name: str, column_name: str, default: Any, **kw: Any
+    ) -> None:
+        super().__init__(table_name, column_name, **kw)
+        self.default = default
+
+
+class ColumnName(AlterColumn):
+    def __init__(
+        self, table_name: str, column_name: str, newname: str, **kw: Any
+    ) -> None:
+        super().__init__(table_name, column_name, **kw)
+        self.newname = newname
+
+
+class ColumnComment(AlterColumn):
+    def __init__(
+        self, table_name: str, column_name: str, comment: str | None, **kw: Any
+    ) -> None:
+        super().__init__(table_name, column_name, **kw)
+        self.comment = comment
+
+
+# ----------------------------------------------------------------- formatting
+
+
+def format_table_name(
+    compiler: DDLCompiler, name: str, schema: str | None = None
+) -> str:
+    quote = compiler.preparer.quote
+    if schema:
+        return f"{compiler.preparer.quote_schema(schema)}.{quote(name)}"
+    return quote(name)
+
+
+def format_column_name(compiler: DDLCompiler, name: str) -> str:
+    return compiler.preparer.quote(name)
+
+
+def format_type(compiler: DDLCompiler, type_: Any) -> str:
+    return compiler.dialect.type_compiler_instance.process(sqltypes.to_instance(type_))
+
+
+def format_server_default(compiler: DDLCompiler, default: Any) -> str:
+    """Render a server default: a plain string is a quoted literal (as in
+    ``server_default="x"``); ``text()``/expressions are SQL."""
+    if isinstance(default, DefaultClause):
+        default = default.arg
+    if isinstance(default, str):
+        return compiler.sql_compiler.render_literal_value(default, sqltypes.STRINGTYPE)
+    if isinstance(default, TextClause):
+        return compiler.sql_compiler.process(default, literal_binds=True)
+    if isinstance(default, ClauseElement):
+        return compiler.sql_compiler.process(
+            default, literal_binds=True, include_table=False
+        )
+    return compiler.sql_compiler.render_literal_value(
+        default, sqltypes.to_instance(type(default)) if default is not None else None
+    )
+
+
+def alter_table(compiler: DDLCompiler, name: str, schema: str | None) -> str:
+    return f"ALTER TABLE {format_table_name(compiler, name, schema)}"
+
+
+def column_spec(compiler: DDLCompiler, column: Column[Any], **kw: Any) -> str:
+    """Column definition as in CREATE TABLE, plus its column-level constraints."""
+    text = compiler.get_column_specification(column, **kw)
+    extra = " ".join(
+        compiler.process(c) for c in column.constraints if c is not None
+    ).strip()
+    return f"{text} {extra}" if extra else text
+
+
+# --------------------------------------------------------- generic compilation
+
+
+@compiles(RenameTable)
+def _rename_table(element: RenameTable, compiler: DDLCompiler, **kw: Any) -> str:
+    return (
+        f"{alter_table(compiler, element.table_name, element.schema)} RENAME TO "
+        f"{format_table_name(compiler, element.new_table_name, None)}"
+    )
+
+
+@compiles(AddColumn)
+def _add_column(element: AddColumn, compiler: DDLCompiler, **kw: Any) -> str:
+    exists = "IF NOT EXISTS " if element.if_not_exists else ""
+    return (
+        f"{alter_table(compiler, element.table_name, element.schema)} ADD COLUMN "
+        f"{exists}{column_spec(compiler, element.column, **kw)}"
+    )
+
+
+@compiles(DropColumn)
+def _drop_column(element: DropColumn, compiler: DDLCompiler, **kw: Any) -> str:
+    exists = "IF EXISTS " if element.if_exists else ""
+    return (
+        f"{alter_table(compiler, element.table_name, element.schema)} DROP COLUMN "
+        f"{exists}{format_column_name(compiler, element.column.name)}"
+    )
+
+
+def _alter_column(element: AlterColumn, compiler: DDLCompiler) -> str:
+    return (
+        f"{alter_table(compiler, element.table_name, element.schema)} ALTER COLUMN "
+        f"{format_column_name(compiler, element.column_name)}"
+    )
+
+
+@compiles(ColumnNullable)
+def _column_nullable(element: ColumnNullable, compiler: DDLCompiler, **kw: Any) -> str:
+    action = "DROP NOT NULL" if element.nullable else "SET NOT NULL"
+    return f"{_alter_column(element, compiler)} {action}"
+
+
+@compiles(ColumnType)
+def _column_type(element: ColumnType, compiler: DDLCompiler, **kw: Any) -> str:
+    return (
+        f"{_alter_column(element, compiler)} TYPE "
+        f"{format_type(compiler, element.type_)}"
+    )
+
+
+@compiles(ColumnDefault)
+def _column_default(element: ColumnDefault, compiler: DDLCompiler, **kw: Any) -> str:
+    if element.default is None:
+        return f"{_alter_column(element, compiler)} DROP DEFAULT"
+    return (
+        f"{_alter_column(element, compiler)} SET DEFAULT "
+        f"{format_server_default(compiler, element.default)}"
+    )
+
+
+@compiles(ColumnName)
+def _column_name(element: ColumnName, compiler: DDLCompiler, **kw: Any) -> str:
+    return (
+        f"{alter_table(compiler, element.table_name, element.schema)} RENAME COLUMN "
+        f"{format_column_name(compiler, element.column_name)} TO "
+        f"{format_column_name(compiler, element.newname)}"
+    )
+
+
+@compiles(ColumnComment)
+def _column_comment(element: ColumnComment, compiler: DDLCompiler, **kw: Any) -> str:
+    target = (
+        f"{format_table_name(compiler, element.table_name, element.schema)}."
+        f"{format_column_name(compiler, element.column_name)}"
+    )
+    comment = (
+        "NULL"
+        if element.comment is None
+        else compiler.sql_compiler.render_literal_value(
+            element.comment, sqltypes.STRINGTYPE
+        )
+    )
+    return f"COMMENT ON COLUMN {target} IS {comment}"
+
+
+def plain_name(name: Any) -> str:
+    """A constraint/index name as a str (conv() and quoted_name are str subclasses)."""
+    if isinstance(name, quoted_name):
+        return str(name)
+    return name

@@ -1,0 +1,234 @@
+"""MySQL and MariaDB: non-transactional DDL, and column changes that restate the
+whole column (``MODIFY``/``CHANGE``).
+
+Because ``MODIFY`` replaces the full definition, any attribute not given is
+taken from the ``existing_*`` hints or, online, from the live column, so that
+changing a type doesn't silently drop NOT NULL, the default or the comment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import schema as sa_schema
+from sqlalchemy import text
+from sqlalchemy import types as sqltypes
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import DDLCompiler
+
+from schemadiff.ddl import base
+from schemadiff.ddl.impl import DefaultImpl
+from schemadiff.util import CommandError
+
+
+class MySQLChangeColumn(base.AlterColumn):
+    """``MODIFY COLUMN c <spec>`` or, when renaming, ``CHANGE COLUMN c n <spec>``."""
+
+    def __init__(
+        self,
+        table_name: str,
+        column_name: str,
+        *,
+        newname: str | None,
+        type_: Any,
+        nullable: bool,
+        default: Any,
+        autoincrement: bool,
+        comment: str | None,
+        schema: str | None = None,
+    ) -> None:
+        super().__init__(table_name, column_name, schema=schema)
+        self.newname = newname
+        self.type_ = sqltypes.to_instance(type_)
+        self.nullable = nullable
+        self.default = default
+        self.autoincrement = autoincrement
+        self.comment = comment
+
+
+@compiles(MySQLChangeColumn, "mysql", "mariadb")
+def _mysql_change_column(
+    element: MySQLChangeColumn, compiler: DDLCompiler, **kw: Any
+) -> str:
+    name = base.format_column_name(compiler, element.column_name)
+    if element.newname and element.newname != element.column_name:
+        verb = (
+            f"CHANGE COLUMN {name} {base.format_column_name(compiler, element.newname)}"
+        )
+    else:
+        verb = f"MODIFY {name}"
+    spec = base.format_type(compiler, element.type_)
+    spec += " NULL" if element.nullable else " NOT NULL"
+    if element.default is not None and element.default is not False:
+        spec += f" DEFAULT {base.format_server_default(compiler, element.default)}"
+    if element.autoincrement:
+        spec += " AUTO_INCREMENT"
+    if element.comment:
+        spec += " COMMENT " + compiler.sql_compiler.render_literal_value(
+            element.comment, sqltypes.STRINGTYPE
+        )
+    alter = base.alter_table(compiler, element.table_name, element.schema)
+    return f"{alter} {verb} {spec}"
+
+
+class MySQLImpl(DefaultImpl):
+    __dialect__ = ("mysql", "mariadb")
+    transactional_ddl = False
+
+    def _live_column(
+        self, table_name: str, column_name: str, schema: str | None
+    ) -> dict[str, Any] | None:
+        if self.connection is None:
+            return None
+        insp = sa_inspect(self.connection)
+        for col in insp.get_columns(table_name, schema=schema):
+            if col["name"].lower() == column_name.lower():
+                return col
+        raise CommandError(
+            f"alter_column: table {table_name!r} has no column {column_name!r}"
+        )
+
+    def alter_column(
+        self,
+        table_name: str,
+        column_name: str,
+        nullable: bool | None = None,
+        server_default: Any = False,
+        name: str | None = None,
+        type_: Any = None,
+        schema: str | None = None,
+        autoincrement: bool | None = None,
+        comment: Any = False,
+        existing_comment: str | None = None,
+        existing_type: Any = None,
+        existing_server_default: Any = False,
+        existing_nullable: bool | None = None,
+        existing_autoincrement: bool | None = None,
+        **kw: Any,
+    ) -> None:
+        full_spec = (
+            (name is not None and name != column_name)
+            or nullable is not None
+            or type_ is not None
+            or autoincrement is not None
+            or comment is not False
+        )
+        if not full_spec:
+            if server_default is not False:
+                self._exec(
+                    base.ColumnDefault(
+                        table_name, column_name, server_default, schema=schema
+                    )
+                )
+            return
+        if (
+            existing_type is None
+            or existing_nullable is None
+            or existing_server_default is False
+            or (existing_comment is None and comment is False)
+            or existing_autoincrement is None
+        ):
+            live = self._live_column(table_name, column_name, schema)
+            if live is not None:
+                if existing_type is None:
+                    existing_type = live["type"]
+                if existing_nullable is None:
+                    existing_nullable = live["nullable"]
+                if existing_server_default is False:
+                    default = live.get("default")
+                    existing_server_default = None if default is None else text(default)
+                if existing_comment is None:
+                    existing_comment = live.get("comment")
+                if existing_autoincrement is None:
+                    existing_autoincrement = live.get("autoincrement") is True
+        final_type = type_ if type_ is not None else existing_type
+        if final_type is None:
+            raise CommandError(
+                f"alter_column {table_name}.{column_name}: MySQL/MariaDB restate the "
+                "whole column, so existing_type= is required (offline the column "
+                "can't be inspected)"
+            )
+        self._exec(
+            MySQLChangeColumn(
+                table_name,
+                column_name,
+                newname=name,
+                type_=final_type,
+                nullable=(
+                    nullable
+                    if nullable is not None
+                    else (existing_nullable if existing_nullable is not None else True)
+                ),
+                default=(
+                    server_default
+                    if server_default is not False
+                    else existing_server_default
+                ),
+                autoincrement=bool(
+                    autoincrement
+                    if autoincrement is not None
+                    else existing_autoincrement
+                ),
+                comment=comment if comment is not False else existing_comment,
+                schema=schema,
+            )
+        )
+
+    def drop_constraint(
+        self, const: sa_schema.Constraint, if_exists: bool | None = None
+    ) -> None:
+        if type(const) is sa_schema.Constraint:
+            const = self._typed_constraint(const)
+            if const is None:
+                return
+        super().drop_constraint(const, if_exists=None)
+
+    def _typed_constraint(
+        self, const: sa_schema.Constraint
+    ) -> sa_schema.Constraint | None:
+        """MySQL's DROP syntax depends on the constraint kind; look it up."""
+        table = const.table
+        where = f"drop_constraint {const.name!r} on table {table.name!r}"
+        if self.connection is None:
+            raise CommandError(
+                f"{where}: MySQL/MariaDB need type_= ('foreignkey', 'unique', "
+                "'primary' or 'check') offline"
+            )
+        insp = sa_inspect(self.connection)
+        kinds = (
+            ("foreignkey", insp.get_foreign_keys),
+            ("unique", insp.get_unique_constraints),
+            ("check", insp.get_check_constraints),
+        )
+        found = None
+        for kind, getter in kinds:
+            if any(
+                c.get("name") == const.name
+                for c in getter(table.name, schema=table.schema)
+            ):
+                found = kind
+                break
+        if found is None and str(const.name).upper() == "PRIMARY":
+            found = "primary"
+        if found is None:
+            raise CommandError(f"{where}: no such constraint")
+        makers = {
+            "foreignkey": lambda: sa_schema.ForeignKeyConstraint(
+                [], [], name=const.name
+            ),
+            "unique": lambda: sa_schema.UniqueConstraint(name=const.name),
+            "check": lambda: sa_schema.CheckConstraint("", name=const.name),
+            "primary": lambda: sa_schema.PrimaryKeyConstraint(name=const.name),
+        }
+        typed = makers[found]()
+        table.constraints.discard(const)
+        table.append_constraint(typed)
+        return typed
+
+    def drop_index(self, index: sa_schema.Index, if_exists: bool | None = None) -> None:
+        if index.table is None or index.table.name == "no_table":
+            raise CommandError(
+                f"drop_index {index.name!r}: MySQL/MariaDB need table_name="
+            )
+        super().drop_index(index, if_exists=if_exists)

@@ -1,0 +1,84 @@
+"""PostgreSQL: transactional DDL, ``ALTER COLUMN ... TYPE ... USING``, comments
+as separate ``COMMENT ON`` statements, EXCLUDE constraints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import DDLCompiler
+
+from schemadiff.ddl import base
+from schemadiff.ddl.impl import DefaultImpl
+from schemadiff.util import CommandError
+
+
+class PostgresqlImpl(DefaultImpl):
+    __dialect__ = "postgresql"
+    transactional_ddl = True
+
+    def alter_column(
+        self,
+        table_name: str,
+        column_name: str,
+        nullable: bool | None = None,
+        server_default: Any = False,
+        name: str | None = None,
+        type_: Any = None,
+        schema: str | None = None,
+        autoincrement: bool | None = None,
+        existing_type: Any = None,
+        existing_server_default: Any = None,
+        existing_nullable: bool | None = None,
+        existing_autoincrement: bool | None = None,
+        **kw: Any,
+    ) -> None:
+        """The type change (with an optional ``postgresql_using`` cast) runs first."""
+        using = kw.pop("postgresql_using", None)
+        if using is not None and type_ is None:
+            raise CommandError(
+                f"alter_column {table_name}.{column_name}: postgresql_using needs "
+                "type_ as well"
+            )
+        if type_ is not None:
+            self._exec(
+                base.ColumnType(
+                    table_name,
+                    column_name,
+                    type_,
+                    schema=schema,
+                    using=using,
+                    existing_type=existing_type,
+                    existing_server_default=existing_server_default,
+                    existing_nullable=existing_nullable,
+                )
+            )
+        super().alter_column(
+            table_name,
+            column_name,
+            nullable=nullable,
+            server_default=server_default,
+            name=name,
+            schema=schema,
+            autoincrement=autoincrement,
+            existing_type=existing_type,
+            existing_server_default=existing_server_default,
+            existing_nullable=existing_nullable,
+            existing_autoincrement=existing_autoincrement,
+            **kw,
+        )
+
+
+@compiles(base.ColumnType, "postgresql")
+def _pg_column_type(element: base.ColumnType, compiler: DDLCompiler, **kw: Any) -> str:
+    text = (
+        f"{base.alter_table(compiler, element.table_name, element.schema)} "
+        f"ALTER COLUMN {base.format_column_name(compiler, element.column_name)} "
+        f"TYPE {base.format_type(compiler, element.type_)}"
+    )
+    if element.using is not None:
+        using = element.using
+        if not isinstance(using, str):
+            using = compiler.sql_compiler.process(using, literal_binds=True)
+        text += f" USING {using}"
+    return text
