@@ -163,20 +163,6 @@ def ensure_version(config: Config, sql: bool = False) -> None:
         script.run_env()
 
 
-def current_heads(config: Config) -> tuple[str, ...]:
-    """The database's current heads, read through env.py (for ``history -i``)."""
-    script = _script(config)
-    found: list[tuple[str, ...]] = []
-
-    def read(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
-        found.append(tuple(heads))
-        return []
-
-    with EnvironmentContext(config, script, fn=read, dont_mutate=True):
-        script.run_env()
-    return found[-1] if found else ()
-
-
 def _describe_target(context: MigrationContext) -> str:
     connection = context.connection
     if connection is not None:

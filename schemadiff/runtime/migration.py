@@ -221,9 +221,9 @@ class MigrationContext:
         def executor(construct: Any, *multiparams: Any, **params: Any) -> None:
             self.impl._exec(construct)
 
-        engine = sa.create_mock_engine(make_url(f"{self.dialect.name}://"), executor)
-        engine.dialect = self.dialect
-        return engine
+        from sqlalchemy.engine.mock import MockConnection
+
+        return MockConnection(self.dialect, executor)
 
     @property
     def config(self) -> Any:

@@ -44,6 +44,9 @@ def parent_revisions(revision_map: RevisionMap, revision: Revision) -> tuple[str
     A dependency that is an ancestor of another parent says nothing new about
     which rows the version table needs, and is left out of log lines too.
     """
+    cached = getattr(revision_map, "_normalized_down_revisions", None)
+    if cached is not None:
+        return tuple(cached(revision))
     downs = _down_revisions(revision)
     deps = [dep for dep in _dependencies(revision) if dep not in downs]
     if not deps:
