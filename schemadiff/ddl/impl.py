@@ -331,7 +331,14 @@ class DefaultImpl:
         if not rows:
             return
         if multiinsert:
-            self._exec(table.insert().inline(), multiparams=rows)
+            # executemany needs one key set per batch: group consecutive rows
+            group: list[dict[str, Any]] = []
+            for row in rows:
+                if group and set(row) != set(group[0]):
+                    self._exec(table.insert().inline(), multiparams=group)
+                    group = []
+                group.append(row)
+            self._exec(table.insert().inline(), multiparams=group)
         else:
             for row in rows:
                 self._exec(table.insert().inline().values(**row))

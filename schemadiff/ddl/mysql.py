@@ -232,3 +232,14 @@ class MySQLImpl(DefaultImpl):
                 f"drop_index {index.name!r}: MySQL/MariaDB need table_name="
             )
         super().drop_index(index, if_exists=if_exists)
+
+
+@compiles(base.RenameTable, "mysql", "mariadb")
+def _mysql_rename_table(
+    element: base.RenameTable, compiler: DDLCompiler, **kw: Any
+) -> str:
+    # an unqualified new name would move the table into the current database
+    return (
+        f"{base.alter_table(compiler, element.table_name, element.schema)} RENAME TO "
+        f"{base.format_table_name(compiler, element.new_table_name, element.schema)}"
+    )
