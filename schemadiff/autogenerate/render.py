@@ -1093,6 +1093,8 @@ class RevisionContext:
             upgrade_ops = script.upgrade_ops_list[-1]
             produce_revision_ops(autogen_context, upgrade_ops)
             upgrade_ops.reverse_into(script.downgrade_ops_list[-1])
+            _prune_drops_before_drop_table(upgrade_ops)
+            _prune_drops_before_drop_table(script.downgrade_ops_list[-1])
             if not upgrade_ops.is_empty():
                 self.detected_changes = True
         for hook in (
@@ -1125,6 +1127,7 @@ class RevisionContext:
         written = []
         for script in self.generated_revisions:
             template_args = dict(self.template_args)
+            template_args.setdefault("config", self.config)
             ctx = self._context_for_render()
             if script.imports:
                 ctx.imports.update(script.imports)
@@ -1142,3 +1145,101 @@ class RevisionContext:
                 )
             )
         return written
+
+
+def autogenerate_revision(
+    config: Any,
+    message: str | None = None,
+    sql: bool = False,
+    head: str = "head",
+    splice: bool = False,
+    branch_label: Any = None,
+    version_path: str | None = None,
+    rev_id: str | None = None,
+    depends_on: Any = None,
+    process_revision_directives: Callable[..., Any] | None = None,
+) -> Any:
+    """``revision --autogenerate``: run env.py comparing the database with
+    the models, apply the directive hooks and write the revision file.
+
+    Returns the Script written, a list when hooks produced several, or None
+    when the hooks removed every directive (nothing is written then).
+    """
+    from schemadiff.runtime.environment import EnvironmentContext
+    from schemadiff.script import ScriptDirectory
+    from schemadiff.util import CommandError
+
+    if sql:
+        raise CommandError(
+            "Using --sql with --autogenerate does not make sense: autogenerate "
+            "compares the models with a live database"
+        )
+    script_directory = ScriptDirectory.from_config(config)
+    revision_context = RevisionContext(
+        config,
+        script_directory,
+        {
+            "message": message,
+            "head": head,
+            "splice": splice,
+            "branch_label": branch_label,
+            "version_path": version_path,
+            "rev_id": rev_id,
+            "depends_on": depends_on,
+        },
+        process_revision_directives=process_revision_directives,
+    )
+    ran: list[bool] = []
+
+    def compare(heads: Any, migration_context: Any) -> list[Any]:
+        ran.append(True)
+        return revision_context.run_autogenerate(heads, migration_context)
+
+    with EnvironmentContext(
+        config,
+        script_directory,
+        fn=compare,
+        as_sql=False,
+        revision_context=revision_context,
+    ):
+        script_directory.run_env()
+    if not ran:
+        raise CommandError(
+            "env.py never called context.run_migrations(); nothing was compared"
+        )
+    if not revision_context.generated_revisions:
+        if revision_context.detected_changes:
+            config.print_stdout(
+                "No revision file written: process_revision_directives removed "
+                "the migration script."
+            )
+        else:
+            config.print_stdout(
+                "No changes in schema detected; no revision file written."
+            )
+        return None
+    scripts = revision_context.generate_scripts()
+    return scripts[0] if len(scripts) == 1 else scripts
+
+
+def _prune_drops_before_drop_table(container: Any) -> None:
+    """Leave out index/constraint drops on a table the same script then
+    drops: DROP TABLE removes them anyway, and MySQL/MariaDB refuse to drop
+    an index a foreign key still needs."""
+    dropped: set[tuple[Any, Any]] = set()
+    kept: list[Any] = []
+    for op in reversed(container.ops):
+        if isinstance(op, ops.DropTableOp):
+            dropped.add((op.schema, op.table_name))
+        elif (
+            isinstance(op, ops.ModifyTableOps) and (op.schema, op.table_name) in dropped
+        ):
+            op.ops[:] = [
+                sub
+                for sub in op.ops
+                if not isinstance(sub, (ops.DropIndexOp, ops.DropConstraintOp))
+            ]
+            if not op.ops:
+                continue
+        kept.append(op)
+    container.ops[:] = list(reversed(kept))
