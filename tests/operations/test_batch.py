@@ -1,0 +1,244 @@
+"""batch_alter_table: SQLite "move and copy", plain ALTERs elsewhere, same script."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from schemadiff.util import CommandError
+from tests.operations._util import offline, online, rows, statements
+
+
+def _setup(op) -> None:
+    op.create_table(
+        "parent",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(20)),
+    )
+    child = op.create_table(
+        "child",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column(
+            "parent_id",
+            sa.Integer,
+            sa.ForeignKey("parent.id", name="fk_child_parent", ondelete="CASCADE"),
+        ),
+        sa.Column("name", sa.String(20)),
+        sa.Column("old", sa.Integer),
+        sa.Column("amount", sa.Integer, server_default="0"),
+        sa.Column("code", sa.String(10)),
+    )
+    op.create_table(
+        "toy",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("child_id", sa.Integer, sa.ForeignKey("child.id", name="fk_toy")),
+    )
+    op.execute("INSERT INTO parent (id, name) VALUES (1, 'p1'), (2, 'p2')")
+    op.bulk_insert(
+        child,
+        [
+            {"id": 3, "parent_id": 2, "name": "c", "old": 9, "amount": 30, "code": "x"},
+            {"id": 1, "parent_id": 1, "name": "a", "old": 9, "amount": 10, "code": "y"},
+            {"id": 2, "parent_id": 1, "name": "b", "old": 9, "amount": 20, "code": "z"},
+        ],
+    )
+    op.execute("INSERT INTO toy (id, child_id) VALUES (1, 3)")
+
+
+def _migrate(op) -> None:
+    """The script under test: written once, run unchanged on every backend."""
+    with op.batch_alter_table("child") as batch_op:
+        batch_op.drop_column("old")
+        batch_op.alter_column("amount", type_=sa.BigInteger, existing_type=sa.Integer)
+        batch_op.alter_column("name", nullable=False, existing_type=sa.String(20))
+        batch_op.alter_column(
+            "code", new_column_name="sku", existing_type=sa.String(10)
+        )
+        batch_op.create_unique_constraint("uq_child_sku", ["sku"])
+        batch_op.create_check_constraint("ck_child_amount", "amount >= 0")
+        batch_op.create_index("ix_child_name", ["name"])
+    with op.batch_alter_table("child") as batch_op:
+        batch_op.drop_constraint("uq_child_sku", type_="unique")
+        batch_op.add_column(sa.Column("extra", sa.String(5), server_default="e"))
+        batch_op.create_unique_constraint("uq_child_name_sku", ["name", "sku"])
+
+
+def test_same_batch_script_on_every_backend(backend) -> None:
+    engine = backend.engine
+    with online(engine) as op:
+        _setup(op)
+    with online(engine) as op:
+        _migrate(op)
+
+    insp = sa.inspect(engine)
+    cols = {c["name"]: c for c in insp.get_columns("child")}
+    assert list(cols) == ["id", "parent_id", "name", "amount", "sku", "extra"]
+    assert isinstance(cols["amount"]["type"], sa.BigInteger)
+    assert cols["name"]["nullable"] is False
+    assert "0" in cols["amount"]["default"]
+    # rows and their values survive
+    assert rows(
+        engine, "SELECT id, parent_id, name, amount, sku, extra FROM child ORDER BY id"
+    ) == [
+        (1, 1, "a", 10, "y", "e"),
+        (2, 1, "b", 20, "z", "e"),
+        (3, 2, "c", 30, "x", "e"),
+    ]
+    (fk,) = insp.get_foreign_keys("child")
+    assert fk["name"] == "fk_child_parent" and fk["referred_table"] == "parent"
+    assert fk["options"].get("ondelete") == "CASCADE"
+    (toy_fk,) = insp.get_foreign_keys("toy")
+    assert toy_fk["referred_table"] == "child" and toy_fk["referred_columns"] == ["id"]
+    uniques = {
+        u["name"]: u["column_names"] for u in insp.get_unique_constraints("child")
+    }
+    assert uniques == {"uq_child_name_sku": ["name", "sku"]}
+    assert "ck_child_amount" in {c["name"] for c in insp.get_check_constraints("child")}
+    assert "ix_child_name" in {i["name"] for i in insp.get_indexes("child")}
+    assert set(insp.get_table_names()) == {"parent", "child", "toy"}
+    if backend.name == "sqlite":
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        # the CHECK really is enforced after the rebuild
+        with pytest.raises(sa.exc.IntegrityError):
+            with engine.begin() as conn:
+                conn.exec_driver_sql(
+                    "INSERT INTO child (id, name, amount, sku) VALUES (9, 'n', -1, 'q')"
+                )
+
+
+def test_sqlite_native_alters_skip_the_rebuild(tmp_path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    statements_seen: list[str] = []
+    sa.event.listen(
+        engine, "before_cursor_execute", lambda *a: statements_seen.append(a[2])
+    )
+    with online(engine) as op:
+        op.create_table("t", sa.Column("id", sa.Integer, primary_key=True))
+        statements_seen.clear()
+        with op.batch_alter_table("t") as batch_op:
+            batch_op.add_column(sa.Column("a", sa.Integer, server_default="1"))
+            batch_op.create_index("ix_t_a", ["a"])
+        assert [s.split()[0] for s in statements_seen if s != "BEGIN"] == [
+            "ALTER",
+            "CREATE",
+        ]
+        with op.batch_alter_table("t", recreate="never") as batch_op:
+            batch_op.drop_index("ix_t_a")
+    assert sa.inspect(engine).get_indexes("t") == []
+
+
+def test_recreate_always_with_ordering_and_table_args(tmp_path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with online(engine) as op:
+        op.create_table(
+            "t",
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("a", sa.Integer),
+            sa.Column("b", sa.Integer),
+            sa.Column("flag", sa.Integer),
+        )
+        op.execute("INSERT INTO t VALUES (1, 10, 20, 1)")
+        with op.batch_alter_table(
+            "t",
+            recreate="always",
+            partial_reordering=[("b", "a")],
+            reflect_args=[sa.Column("flag", sa.Boolean)],
+            table_args=[sa.CheckConstraint("a < 100", name="ck_small")],
+        ) as batch_op:
+            batch_op.add_column(sa.Column("first", sa.Integer), insert_before="id")
+            batch_op.add_column(sa.Column("mid", sa.Integer), insert_after="b")
+            batch_op.create_table_comment("ignored on sqlite")
+        # a table without a rowid alias: the copy keeps the physical row order
+        op.create_table("np", sa.Column("k", sa.String(5)), sa.Column("v", sa.Integer))
+        op.execute("INSERT INTO np VALUES ('c', 3), ('a', 1), ('b', 2)")
+        with op.batch_alter_table("np") as batch_op:
+            batch_op.alter_column("v", type_=sa.String(5))
+    assert rows(engine, "SELECT k, v FROM np") == [("c", "3"), ("a", "1"), ("b", "2")]
+    insp = sa.inspect(engine)
+    names = [c["name"] for c in insp.get_columns("t")]
+    assert names[:2] == ["first", "id"] and names[-1] == "flag"
+    assert names.index("b") < names.index("a")
+    assert names.index("b") < names.index("mid")
+    assert isinstance(insp.get_columns("t")[-1]["type"], sa.Boolean)
+    assert {c["name"] for c in insp.get_check_constraints("t")} == {"ck_small"}
+    assert rows(engine, "SELECT id, a, b, flag FROM t") == [(1, 10, 20, 1)]
+
+
+def test_failed_rebuild_leaves_table_intact(tmp_path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with online(engine) as op:
+        op.create_table("t", sa.Column("id", sa.Integer), sa.Column("v", sa.Integer))
+        op.execute("INSERT INTO t VALUES (1, 5), (2, 5)")
+    with pytest.raises(CommandError, match=r"batch_alter_table\('t'\): rebuilding"):
+        with online(engine) as op:
+            with op.batch_alter_table("t") as batch_op:
+                batch_op.create_unique_constraint("uq_t_v", ["v"])
+    assert sa.inspect(engine).get_table_names() == ["t"]
+    assert rows(engine, "SELECT id, v FROM t") == [(1, 5), (2, 5)]
+    assert sa.inspect(engine).get_unique_constraints("t") == []
+
+
+def test_batch_errors_name_table_and_column(backend) -> None:
+    engine = backend.engine
+    with online(engine) as op:
+        op.create_table("t", sa.Column("id", sa.Integer), sa.Column("v", sa.Integer))
+    cases = [
+        (
+            lambda b: b.drop_column("nope"),
+            "nope",
+        ),
+        (
+            lambda b: b.alter_column(
+                "nope", new_column_name="x", existing_type=sa.Integer
+            ),
+            "nope",
+        ),
+    ]
+    for call, column in cases:
+        with pytest.raises(CommandError, match=f"'?t'?.*{column}"):
+            with online(engine) as op:
+                with op.batch_alter_table("t") as batch_op:
+                    call(batch_op)
+    with pytest.raises(CommandError, match="'missing'"):
+        with online(engine) as op:
+            with op.batch_alter_table("missing", recreate="always") as batch_op:
+                batch_op.drop_column("v")
+    with pytest.raises(CommandError, match="recreate must be"):
+        with online(engine) as op:
+            with op.batch_alter_table("t", recreate="sometimes"):
+                pass
+    with pytest.raises(CommandError, match="add_column on table 't'.*got 'v'"):
+        with online(engine) as op:
+            with op.batch_alter_table("t") as batch_op:
+                batch_op.add_column("v")
+    assert [c["name"] for c in sa.inspect(engine).get_columns("t")] == ["id", "v"]
+
+
+def test_offline_batch_needs_copy_from_and_uses_it() -> None:
+    op, buf = offline("sqlite")
+    with pytest.raises(CommandError, match="copy_from"):
+        with op.batch_alter_table("t") as batch_op:
+            batch_op.drop_column("b")
+    buf.truncate(0)
+    buf.seek(0)
+    existing = sa.Table(
+        "t",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("a", sa.Integer),
+        sa.Column("b", sa.String(5)),
+        sa.Index("ix_t_a", "a"),
+    )
+    with op.batch_alter_table("t", copy_from=existing) as batch_op:
+        batch_op.drop_column("b")
+        batch_op.alter_column("a", type_=sa.String(10), nullable=False)
+    assert statements(buf) == [
+        "CREATE TABLE _schemadiff_tmp_t ( id INTEGER NOT NULL, a VARCHAR(10) NOT NULL, "
+        "PRIMARY KEY (id) )",
+        "INSERT INTO _schemadiff_tmp_t (id, a) SELECT t.id, CAST(t.a AS VARCHAR(10)) "
+        "AS a FROM t",
+        "DROP TABLE t",
+        "ALTER TABLE _schemadiff_tmp_t RENAME TO t",
+        "CREATE INDEX ix_t_a ON t (a)",
+    ]
