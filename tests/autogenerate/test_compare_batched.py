@@ -1,0 +1,96 @@
+"""Reflection is batched: statement count does not grow with the table count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from schemadiff.autogenerate import compare_metadata
+from schemadiff.runtime.migration import MigrationContext
+from tests.autogenerate._util import NAMING
+
+
+def wide_metadata(count: int) -> sa.MetaData:
+    """``count`` tables with a comment, an index, a unique key and a foreign key."""
+    md = sa.MetaData(naming_convention=NAMING)
+    for i in range(count):
+        cols: list[Any] = [
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("name", sa.String(40), nullable=False, index=True),
+            sa.Column("code", sa.String(10), unique=True),
+            sa.Column("amount", sa.Numeric(10, 2), server_default="0"),
+            sa.Column("created", sa.DateTime, server_default=sa.func.now()),
+        ]
+        if i:
+            cols.append(sa.Column("t0_id", sa.ForeignKey("t0000.id")))
+        sa.Table(f"t{i:04d}", md, *cols, comment=f"table {i}")
+    return md
+
+
+def create_tables(engine: sa.Engine, md: sa.MetaData, names: list[str]) -> None:
+    with engine.begin() as conn:
+        md.create_all(conn, tables=[md.tables[n] for n in names], checkfirst=False)
+
+
+def count_statements(url: str, md: sa.MetaData) -> tuple[int, list[Any]]:
+    """Statements one comparison issues, on a fresh engine (cold dialect caches)."""
+    statements: list[str] = []
+    engine = sa.create_engine(url)
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(
+            connection=conn,
+            opts={"compare_type": True, "compare_server_default": True},
+        )
+        sa.event.listen(conn, "before_cursor_execute", record)
+        try:
+            result = compare_metadata(ctx, md)
+        finally:
+            sa.event.remove(conn, "before_cursor_execute", record)
+    engine.dispose()
+    return len(statements), result
+
+
+def test_statement_count_independent_of_table_count(server_backend):
+    engine = server_backend.engine
+    big = wide_metadata(500)
+    names = sorted(big.tables)
+    create_tables(engine, big, names[:50])
+    small = wide_metadata(50)
+    count_50, diffs_50 = count_statements(server_backend.url, small)
+
+    create_tables(engine, big, names[50:])
+    count_500, diffs_500 = count_statements(server_backend.url, big)
+
+    assert diffs_50 == []
+    assert diffs_500 == []
+    assert count_50 == count_500
+    assert count_500 <= 20
+
+
+def test_include_name_filters_tables_before_reflection(server_backend):
+    """Tables rejected by include_name are never reflected, nor reported."""
+    engine = server_backend.engine
+    md = wide_metadata(30)
+    create_tables(engine, md, sorted(md.tables))
+    seen: list[tuple[str, str]] = []
+
+    def include_name(name, type_, parent_names):
+        seen.append((type_, name))
+        return type_ != "table" or name < "t0010"
+
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(
+            connection=conn, opts={"include_name": include_name}
+        )
+        empty = sa.MetaData()
+        result = compare_metadata(ctx, empty)
+    removed = sorted(d[1].name for d in result if d[0] == "remove_table")
+    assert removed == [f"t{i:04d}" for i in range(10)]
+    # names of filtered tables are offered once; their columns never
+    assert ("table", "t0020") in seen
+    assert seen.count(("column", "t0_id")) == 9
