@@ -7,11 +7,16 @@ from schemadiff.autogenerate.api import (
     produce_revision_ops,
 )
 from schemadiff.autogenerate.compare import comparators
+from schemadiff.autogenerate.render import render_python_code, renderers
+from schemadiff.autogenerate.rewriter import Rewriter
 
 __all__ = [
     "AutogenContext",
+    "Rewriter",
     "comparators",
     "compare_metadata",
     "produce_migrations",
     "produce_revision_ops",
+    "render_python_code",
+    "renderers",
 ]
