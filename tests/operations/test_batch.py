@@ -242,3 +242,29 @@ def test_offline_batch_needs_copy_from_and_uses_it() -> None:
         "ALTER TABLE _schemadiff_tmp_t RENAME TO t",
         "CREATE INDEX ix_t_a ON t (a)",
     ]
+
+
+def test_naming_convention_names_unnamed_reflected_constraints(tmp_path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    convention = {
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+    }
+    with online(engine) as op:
+        op.create_table("p", sa.Column("id", sa.Integer, primary_key=True))
+        op.create_table(
+            "c",
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("pid", sa.Integer, sa.ForeignKey("p.id")),
+            sa.Column("u", sa.Integer, unique=True),
+            sa.Column("v", sa.Integer, unique=True),
+        )
+        with op.batch_alter_table("c", naming_convention=convention) as batch_op:
+            batch_op.drop_constraint("fk_c_pid_p", type_="foreignkey")
+            batch_op.drop_constraint("uq_c_u", type_="unique")
+    insp = sa.inspect(engine)
+    assert insp.get_foreign_keys("c") == []
+    # the constraint left behind now carries its convention name
+    assert insp.get_unique_constraints("c") == [
+        {"name": "uq_c_v", "column_names": ["v"]}
+    ]

@@ -45,6 +45,8 @@ def test_tables_columns_and_data(backend) -> None:
             "child", sa.Column("owner_id", sa.Integer, sa.ForeignKey("parent.id"))
         )
         op.drop_column("child", "gone")
+        op.add_column("child", sa.Column("note", sa.String(30)), if_not_exists=True)
+        op.drop_column("child", "gone", if_exists=True)
         op.execute("INSERT INTO child (id, parent_id) VALUES (10, 2)")
         op.execute(sa.text("UPDATE child SET note = :n").bindparams(n="hello"))
         child = sa.table("child", sa.column("id"), sa.column("owner_id"))
