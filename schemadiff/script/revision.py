@@ -372,7 +372,8 @@ class RevisionMap:
             node = next(p for p in parents if p in left)
         cycle = path[position[node] :]
         cycle.reverse()  # read in upgrade direction: parent -> child
-        return cycle
+        first = cycle.index(min(cycle, key=self._order.__getitem__))
+        return cycle[first:] + cycle[:first]
 
     def _propagate_labels(self, revs: list[Revision], labels: dict[str, Revision]):
         """A label covers its revision, every descendant, and the ancestors
@@ -832,7 +833,7 @@ class RevisionMap:
                     f"Not a valid downgrade target from current heads: {target}"
                 )
         remove = self.descendants(roots) & active if roots else set()
-        if targets and not remove and any(t not in current for t in targets):
+        if targets and not remove and any(t not in active for t in targets):
             raise RangeNotAncestorError(
                 target,
                 current,
