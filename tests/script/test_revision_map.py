@@ -330,7 +330,7 @@ def test_merge_order_follows_first_parent() -> None:
 )
 def test_graph_errors(specs, error, message) -> None:
     with pytest.raises(error) as err:
-        rmap(*specs).heads
+        _ = rmap(*specs).heads
     assert str(err.value) == message
 
 
