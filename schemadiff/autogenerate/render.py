@@ -627,9 +627,33 @@ def _render_container(ctx: Any, op: ops.OpContainer) -> list[str]:
     return lines
 
 
+def _apply_naming_convention(table: sa.Table, metadata: Any) -> None:
+    """Name the still-unnamed constraints of a rebuilt table by the models'
+    naming convention (column-level ``unique=True`` gets its name only when
+    SQLAlchemy emits DDL, and the rebuilt table has no convention)."""
+    convention = getattr(metadata, "naming_convention", None)
+    if not convention:
+        return
+    from sqlalchemy.sql import naming
+
+    for const in table.constraints:
+        if not (const.name is None or _is_none_name(const.name)):
+            continue
+        if isinstance(const, sa.PrimaryKeyConstraint) and not const.columns:
+            continue
+        pattern = naming._get_convention(convention, type(const))
+        if pattern is None:
+            continue
+        try:
+            const.name = conv(pattern % naming.ConventionDict(const, table, convention))
+        except Exception:  # noqa: BLE001 - convention needs what we don't have
+            continue
+
+
 @renderers.dispatch_for(ops.CreateTableOp)
 def _render_create_table(ctx: Any, op: ops.CreateTableOp) -> str:
     table = op.to_table()
+    _apply_naming_convention(table, getattr(op, "_namespace_metadata", None))
     args = [repr(_ident(op.table_name))]
     args.extend(_render_column(ctx, col) for col in table.columns)
     constraints = [_render_constraint(ctx, c) for c in table.constraints]
