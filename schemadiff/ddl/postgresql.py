@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import types as sqltypes
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import Column
 from sqlalchemy.sql.compiler import DDLCompiler
 
 from schemadiff.ddl import base
@@ -16,6 +18,31 @@ from schemadiff.util import CommandError
 class PostgresqlImpl(DefaultImpl):
     __dialect__ = "postgresql"
     transactional_ddl = True
+
+    def _create_named_type(self, type_: Any) -> None:
+        """A new ENUM must exist before a column can use it (CREATE TABLE does this
+        through table events; ADD COLUMN / ALTER TYPE don't)."""
+        type_ = sqltypes.to_instance(type_)
+        if not isinstance(type_, sqltypes.SchemaType) or not getattr(
+            type_, "name", None
+        ):
+            return
+        impl = type_.dialect_impl(self.dialect)
+        if isinstance(impl, sqltypes.SchemaType) and hasattr(impl, "create"):
+            impl.create(bind=self._ddl_bind(), checkfirst=not self.as_sql)
+
+    def add_column(
+        self,
+        table_name: str,
+        column: Column[Any],
+        schema: str | None = None,
+        if_not_exists: bool | None = None,
+        **kw: Any,
+    ) -> None:
+        self._create_named_type(column.type)
+        super().add_column(
+            table_name, column, schema=schema, if_not_exists=if_not_exists, **kw
+        )
 
     def alter_column(
         self,
@@ -41,6 +68,7 @@ class PostgresqlImpl(DefaultImpl):
                 "type_ as well"
             )
         if type_ is not None:
+            self._create_named_type(type_)
             self._exec(
                 base.ColumnType(
                     table_name,

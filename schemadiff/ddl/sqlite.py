@@ -69,7 +69,7 @@ class SQLiteImpl(DefaultImpl):
         """The stdlib driver opens its transaction only before DML; open it before
         DDL too, so a rollback takes the DDL back (unless autocommit is wanted)."""
         conn = self.connection
-        if conn is None or not conn.in_transaction():
+        if conn is None or conn.closed:
             return
         dbapi_conn = conn.connection.dbapi_connection
         if getattr(dbapi_conn, "in_transaction", None) is not False:

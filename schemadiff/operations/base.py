@@ -227,7 +227,7 @@ class AbstractOperations:
 
     def get_bind(self) -> Connection:
         """The Connection in use (a mock one in offline mode)."""
-        return self.migration_context.impl.bind
+        return self.migration_context.bind
 
     def get_context(self) -> Any:
         """The MigrationContext these operations run under."""

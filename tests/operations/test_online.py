@@ -153,6 +153,18 @@ def test_postgresql_using(postgresql_backend) -> None:
             op.alter_column("t", "v", postgresql_using="v::text")
     assert isinstance(_cols(engine, "t")["v"]["type"], sa.Integer)
     assert rows(engine, "SELECT v FROM t") == [(42,)]
+    # a new ENUM type is created before the column that uses it
+    with online(engine) as op:
+        op.add_column("t", sa.Column("m", sa.Enum("a", "b", name="mood")))
+        op.execute("UPDATE t SET m = 'a'")
+        op.alter_column(
+            "t",
+            "m",
+            type_=sa.Enum("a", "b", "c", name="mood2"),
+            postgresql_using="m::text::mood2",
+        )
+    assert _cols(engine, "t")["m"]["type"].enums == ["a", "b", "c"]
+    assert rows(engine, "SELECT m FROM t") == [("a",)]
 
 
 def test_indexes(backend) -> None:
