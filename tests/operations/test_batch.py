@@ -268,3 +268,50 @@ def test_naming_convention_names_unnamed_reflected_constraints(tmp_path) -> None
     assert insp.get_unique_constraints("c") == [
         {"name": "uq_c_v", "column_names": ["v"]}
     ]
+
+
+def test_self_referential_fk_survives_rebuild(tmp_path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with online(engine) as op:
+        op.create_table(
+            "node",
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("parent", sa.Integer, sa.ForeignKey("node.id", name="fk_up")),
+            sa.Column("label", sa.String(10)),
+        )
+        op.execute("INSERT INTO node VALUES (1, NULL, 'root'), (2, 1, 'leaf')")
+        with op.batch_alter_table("node") as batch_op:
+            batch_op.alter_column("label", type_=sa.String(50), nullable=False)
+    (fk,) = sa.inspect(engine).get_foreign_keys("node")
+    assert (fk["name"], fk["referred_table"]) == ("fk_up", "node")
+    assert rows(engine, "SELECT id, parent, label FROM node") == [
+        (1, None, "root"),
+        (2, 1, "leaf"),
+    ]
+
+
+def test_offline_batch_on_server_backends_is_plain_alters() -> None:
+    for dialect, expected in [
+        (
+            "postgresql",
+            [
+                "ALTER TABLE t ADD COLUMN x INTEGER",
+                "ALTER TABLE t ALTER COLUMN y SET NOT NULL",
+                "ALTER TABLE t DROP CONSTRAINT uq_t",
+            ],
+        ),
+        (
+            "mysql",
+            [
+                "ALTER TABLE t ADD COLUMN x INTEGER",
+                "ALTER TABLE t MODIFY y INTEGER NOT NULL",
+                "ALTER TABLE t DROP INDEX uq_t",
+            ],
+        ),
+    ]:
+        op, buf = offline(dialect)
+        with op.batch_alter_table("t") as batch_op:
+            batch_op.add_column(sa.Column("x", sa.Integer))
+            batch_op.alter_column("y", nullable=False, existing_type=sa.Integer)
+            batch_op.drop_constraint("uq_t", type_="unique")
+        assert statements(buf) == expected

@@ -48,7 +48,10 @@ def test_tables_columns_and_data(backend) -> None:
         op.add_column("child", sa.Column("note", sa.String(30)), if_not_exists=True)
         op.drop_column("child", "gone", if_exists=True)
         op.execute("INSERT INTO child (id, parent_id) VALUES (10, 2)")
-        op.execute(sa.text("UPDATE child SET note = :n").bindparams(n="hello"))
+        op.execute(
+            sa.text("UPDATE child SET note = :n").bindparams(n="hello"),
+            execution_options={"no_parameters": False},
+        )
         child = sa.table("child", sa.column("id"), sa.column("owner_id"))
         op.execute(child.update().values(owner_id=op.inline_literal(3)))
         op.rename_table("child", "kid")
