@@ -146,3 +146,30 @@ def test_upgrade_ops_rewrite_must_stay_single() -> None:
     writer.rewrites(ops.UpgradeOps)(lambda c, r, op: [op, ops.UpgradeOps([])])
     with pytest.raises(ValueError, match="exactly one UpgradeOps"):
         writer(None, None, [make_script()])
+
+
+def test_index_and_constraint_drops_before_drop_table_are_pruned() -> None:
+    from schemadiff.autogenerate.render import _prune_drops_before_drop_table
+
+    container = ops.UpgradeOps(
+        [
+            ops.ModifyTableOps(
+                "gone",
+                [
+                    ops.DropIndexOp("ix", table_name="gone"),
+                    ops.DropConstraintOp("fk", "gone", type_="foreignkey"),
+                ],
+            ),
+            ops.ModifyTableOps("kept", [ops.DropIndexOp("ix2", table_name="kept")]),
+            ops.DropTableOp("gone"),
+            ops.ModifyTableOps("gone", [ops.DropColumnOp("gone", "late")]),
+        ]
+    )
+    _prune_drops_before_drop_table(container)
+    assert [type(o).__name__ for o in container.ops] == [
+        "ModifyTableOps",
+        "DropTableOp",
+        "ModifyTableOps",
+    ]
+    assert container.ops[0].table_name == "kept"
+    assert len(container.ops[2].ops) == 1
