@@ -29,6 +29,7 @@ from sqlalchemy.schema import (
     Table,
 )
 from sqlalchemy.sql.elements import BindParameter, ClauseElement
+from sqlalchemy.sql.sqltypes import NullType
 
 from schemadiff.ddl import base
 from schemadiff.util import CommandError
@@ -322,7 +323,7 @@ class DefaultImpl:
                     key: (
                         value
                         if isinstance(value, BindParameter)
-                        else literal(value, type_=table.c[key].type)
+                        else _literal_for(value, table.c[key].type)
                     )
                     for key, value in row.items()
                 }
@@ -342,6 +343,13 @@ class DefaultImpl:
         else:
             for row in rows:
                 self._exec(table.insert().inline().values(**row))
+
+
+def _literal_for(value: Any, type_: Any) -> Any:
+    """A literal for offline INSERTs; untyped ``sa.column()``s use the value's type."""
+    if isinstance(type_, NullType):
+        return literal(value)
+    return literal(value, type_=type_)
 
 
 def _load_builtin_impls() -> None:

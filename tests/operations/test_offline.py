@@ -191,6 +191,20 @@ def test_mysql_sql(dialect: str) -> None:
         op.drop_index("ix")
 
 
+def test_bulk_insert_offline_literals() -> None:
+    import datetime
+
+    op, buf = offline("postgresql")
+    typed = sa.table("t", sa.column("d", sa.Date), sa.column("n", sa.Integer))
+    untyped = sa.table("u", sa.column("a"), sa.column("b"), sa.column("c"))
+    op.bulk_insert(typed, [{"d": datetime.date(2024, 1, 2), "n": None}])
+    op.bulk_insert(untyped, [{"a": "x", "b": 3, "c": op.inline_literal("y")}])
+    assert statements(buf) == [
+        "INSERT INTO t (d, n) VALUES ('2024-01-02', NULL)",
+        "INSERT INTO u (a, b, c) VALUES ('x', 3, 'y')",
+    ]
+
+
 def test_generic_dialect_uses_standard_sql() -> None:
     """A dialect without its own implementation gets the generic one."""
     op, buf = offline("oracle")
