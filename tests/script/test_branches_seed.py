@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (seed output lines are quoted verbatim)
 """Every example session of seeds/branches.md, through the real CLI.
 
 Revision ids, messages and output lines are the seed's.  Where the seed page
@@ -176,13 +177,13 @@ def test_merge_sessions(tmp_path: Path) -> None:
         -- Running upgrade ae1027a6acf, 27c6a30d7c24 -> 53fffde5ad5
         DELETE FROM alembic_version WHERE alembic_version.version_num = 'ae1027a6acf'
         UPDATE alembic_version SET version_num='53fffde5ad5' WHERE alembic_version.version_num = '27c6a30d7c24'
-        """)  # noqa: E501
+        """)
     assert running(cli(proj, "upgrade", "head")) == seed("""
         INFO  [alembic.migration] Running upgrade  -> 1975ea83b712, create account table
         INFO  [alembic.migration] Running upgrade 1975ea83b712 -> 27c6a30d7c24, add shopping cart table
         INFO  [alembic.migration] Running upgrade 1975ea83b712 -> ae1027a6acf, add a column
         INFO  [alembic.migration] Running upgrade ae1027a6acf, 27c6a30d7c24 -> 53fffde5ad5, merge ae1 and 27c
-        """)  # noqa: E501
+        """)
 
 
 def test_merge_from_either_branch_applies_the_other_first(tmp_path: Path) -> None:
@@ -201,7 +202,7 @@ def test_merge_from_either_branch_applies_the_other_first(tmp_path: Path) -> Non
     assert running(cli(proj, "upgrade", "head")) == seed("""
         INFO  [alembic.migration] Running upgrade 1975ea83b712 -> 27c6a30d7c24, add shopping cart table
         INFO  [alembic.migration] Running upgrade ae1027a6acf, 27c6a30d7c24 -> 53fffde5ad5, merge ae1 and 27c
-        """)  # noqa: E501
+        """)
     assert cli(proj, "current")[-1] == "53fffde5ad5 (head) (mergepoint)"
 
 
@@ -211,15 +212,15 @@ def test_explicit_branches_upgrade_heads_and_step_down(tmp_path: Path) -> None:
         INFO  [alembic.migration] Running upgrade  -> 1975ea83b712, create account table
         INFO  [alembic.migration] Running upgrade 1975ea83b712 -> ae1027a6acf, add a column
         INFO  [alembic.migration] Running upgrade 1975ea83b712 -> 27c6a30d7c24, add shopping cart table
-        """)  # noqa: E501
+        """)
     assert current(proj) == ["ae1027a6acf (head)", "27c6a30d7c24 (head)"]
     assert running(cli(proj, "downgrade", "-1")) == seed("""
         INFO  [alembic.migration] Running downgrade ae1027a6acf -> 1975ea83b712, add a column
-        """)  # noqa: E501
+        """)
     assert current(proj) == ["27c6a30d7c24 (head)"]
     assert running(cli(proj, "downgrade", "-1")) == seed("""
         INFO  [alembic.migration] Running downgrade 27c6a30d7c24 -> 1975ea83b712, add shopping cart table
-        """)  # noqa: E501
+        """)
     assert current(proj) == ["1975ea83b712 (branchpoint)"]
     assert running(cli(proj, "downgrade", "-1")) == seed("""
         INFO  [alembic.migration] Running downgrade 1975ea83b712 -> , create account table
@@ -229,7 +230,7 @@ def test_explicit_branches_upgrade_heads_and_step_down(tmp_path: Path) -> None:
     assert running(cli(proj, "upgrade", "27c6a")) == seed("""
         INFO  [alembic.migration] Running upgrade  -> 1975ea83b712, create account table
         INFO  [alembic.migration] Running upgrade 1975ea83b712 -> 27c6a30d7c24, add shopping cart table
-        """)  # noqa: E501
+        """)
     assert running(cli(proj, "upgrade", "ae102")) == seed("""
         INFO  [alembic.migration] Running upgrade 1975ea83b712 -> ae1027a6acf, add a column
         """)
@@ -262,7 +263,7 @@ def test_branch_labels_sessions(tmp_path: Path) -> None:
     cli(proj, "upgrade", "1975ea83b712")
     assert running(cli(proj, "upgrade", "shoppingcart@head")) == seed("""
         INFO  [alembic.migration] Running upgrade 1975ea83b712 -> 27c6a30d7c24, add shopping cart table
-        """)  # noqa: E501
+        """)
     failed = cli(proj, "revision", "-m", "add a shopping cart column", ok=False)
     assert failed[0].startswith(
         "FAILED: Multiple heads are present; please specify the head revision on "
@@ -326,7 +327,7 @@ def test_more_label_syntaxes(tmp_path: Path) -> None:
     assert running(cli(proj, "upgrade", "shoppingcart@+2")) == seed("""
         INFO  [alembic.migration] Running upgrade  -> 1975ea83b712, create account table
         INFO  [alembic.migration] Running upgrade 1975ea83b712 -> 27c6a30d7c24, add shopping cart table
-        """)  # noqa: E501
+        """)
     cli(proj, "downgrade", "base")
     cli(proj, "upgrade", "1975ea83b712")
     lines = [
@@ -345,7 +346,7 @@ def test_more_label_syntaxes(tmp_path: Path) -> None:
     assert running(cli(proj, "upgrade", "shoppingcart@heads")) == seed("""
         INFO  [alembic.migration] Running upgrade 1975ea83b712 -> 27c6a30d7c24, add shopping cart table
         INFO  [alembic.migration] Running upgrade 27c6a30d7c24 -> d747a8a8879, add a shopping cart column
-        """)  # noqa: E501
+        """)
 
 
 def multi_base_project(tmp_path: Path) -> Path:
@@ -414,7 +415,7 @@ def test_multiple_bases_sessions(tmp_path: Path) -> None:
         INFO  [alembic.migration] Running upgrade  -> 3cac04ae8714, create networking branch
         INFO  [alembic.migration] Running upgrade 3cac04ae8714 -> 109ec7d132bf, add ip number table
         INFO  [alembic.migration] Running upgrade 109ec7d132bf -> 29f859a13ea, add DNS table
-        """)  # noqa: E501
+        """)
     # The seed's later "upgrade heads" shows d747 and 55af present as well.
     cli(
         proj,
@@ -442,7 +443,7 @@ def test_multiple_bases_sessions(tmp_path: Path) -> None:
         INFO  [alembic.migration] Running upgrade 27c6a30d7c24 -> d747a8a8879, add a shopping cart column
         INFO  [alembic.migration] Running upgrade 1975ea83b712 -> ae1027a6acf, add a column
         INFO  [alembic.migration] Running upgrade ae1027a6acf -> 55af2cb1c267, add another account column
-        """)  # noqa: E501
+        """)
 
 
 def test_template_without_branch_labels(tmp_path: Path) -> None:
@@ -532,7 +533,7 @@ def test_branch_dependencies_sessions(tmp_path: Path) -> None:
     ]
     assert running(cli(proj, "upgrade", "heads")) == seed("""
         INFO  [alembic.migration] Running upgrade 29f859a13ea, 55af2cb1c267 -> 2a95102259be, add ip account table
-        """)  # noqa: E501
+        """)
     assert sorted(current(proj)) == ["27c6a30d7c24 (head)", "2a95102259be (head)"]
 
     assert cli(
@@ -546,7 +547,7 @@ def test_branch_dependencies_sessions(tmp_path: Path) -> None:
     ) == ["  Generating foo/versions/34e094ad6ef1_more_account_changes.py ... done"]
     assert running(cli(proj, "upgrade", "heads")) == seed("""
         INFO  [alembic.migration] Running upgrade 55af2cb1c267 -> 34e094ad6ef1, more account changes
-        """)  # noqa: E501
+        """)
     assert sorted(current(proj)) == [
         "27c6a30d7c24 (head)",
         "2a95102259be (head)",
