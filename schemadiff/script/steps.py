@@ -228,8 +228,9 @@ def stamp_steps(
     """Steps that rewrite the version table to ``revision`` (one or several).
 
     For each target: ``base`` removes every head; a target already recorded is
-    left alone; a target related to recorded heads (above or below them)
-    replaces them; an unrelated target opens a new branch row.
+    left alone; otherwise the target's row replaces the recorded heads it
+    implies (its ancestors) or undoes (its descendants), or opens a new row
+    when it is unrelated to them.
     """
     revision_map = script.revision_map
     heads = tuple(current_heads)
@@ -243,31 +244,27 @@ def stamp_steps(
     for target in targets:
         resolved = revision_map.resolve(target, heads)
         if not resolved:
-            if heads:
-                steps.append(StampStep(heads, (), False))
+            # base: every row goes; label@base: that lineage's rows go.
+            doomed = heads
+            if "@" in target:
+                label = target.partition("@")[0]
+                doomed = tuple(revision_map.filter_for_lineage(heads, label))
+            if doomed:
+                steps.append(StampStep(doomed, (), False))
             continue
         for dest in resolved:
             if dest in heads:
                 continue
             dest_rev = revision_map.get_revision(dest)
+            doc = getattr(dest_rev, "doc", None)
+            # Implied by the target (its ancestors, dependencies included) or
+            # undone by it (above it on its own lineage; a branch that merely
+            # depends on the target keeps its row).
             below = _ancestors(revision_map, dest_rev.all_down_revisions)
-            above = set(revision_map.descendants([dest], include_dependencies=True))
+            above = revision_map.descendants([dest], include_dependencies=False)
             lower_heads = [h for h in heads if h in below]
             upper_heads = [h for h in heads if h in above]
-            if upper_heads:
-                steps.append(
-                    StampStep(
-                        upper_heads, (dest,), False, getattr(dest_rev, "doc", None)
-                    )
-                )
-            elif lower_heads:
-                steps.append(
-                    StampStep(
-                        lower_heads, (dest,), True, getattr(dest_rev, "doc", None)
-                    )
-                )
-            else:
-                steps.append(
-                    StampStep((), (dest,), True, getattr(dest_rev, "doc", None))
-                )
+            steps.append(
+                StampStep(lower_heads + upper_heads, (dest,), not upper_heads, doc)
+            )
     return steps
