@@ -39,6 +39,10 @@ __all__ = [
 _RELATIVE = re.compile(r"^(?:(?P<label>[^@]+)@)?(?P<symbol>[^@]*?)(?P<delta>[+-]\d+)$")
 
 
+#: Characters (or positions) a revision id can't have.
+_BAD_ID = re.compile(r"\s|@|^-|-$")
+
+
 class RevisionError(CommandError):
     """Something is wrong with the revision graph or a revision identifier."""
 
@@ -166,12 +170,13 @@ class Revision:
         """Reject ids that identifier syntax could not refer to unambiguously."""
         if not isinstance(revision, str) or not revision:
             raise RevisionError(f"Revision id must be a non-empty string: {revision!r}")
-        if any(ch.isspace() for ch in revision):
-            raise RevisionError(f"Revision id {revision!r} contains whitespace")
+        if _BAD_ID.search(revision) is None:
+            return
         if "@" in revision:
             raise RevisionError(f"Revision id {revision!r} contains '@'")
         if revision.startswith("-") or revision.endswith("-"):
             raise RevisionError(f"Revision id {revision!r} starts or ends with '-'")
+        raise RevisionError(f"Revision id {revision!r} contains whitespace")
 
     def _reset(self) -> None:
         """Forget graph-derived state so the revision can join a new map."""

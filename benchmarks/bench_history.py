@@ -1,0 +1,264 @@
+"""Benchmark: load a 5,000-revision history and run ``heads`` / ``history``.
+
+Writes a version directory with a main line, a side branch every 50
+revisions (10 revisions long, merged back), a labelled independent base and
+a few ``depends_on`` links, then times:
+
+- building the revision map in-process (``ScriptDirectory.from_config`` and
+  ``heads``), and the ``heads`` / ``history`` commands in-process;
+- ``python -m schemadiff heads`` / ``history`` as subprocesses (what a user
+  waits for), next to the bare interpreter start-up;
+- the same with Alembic when ``import alembic`` works (optional extra).
+
+Run by hand: ``python benchmarks/bench_history.py [--count 5000] [--keep]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPEAT = 5
+
+FILE = '''"""{message}
+
+Revision ID: {rev}
+Revises: {revises}
+Create Date: 2024-01-01 00:00:00.000000
+
+"""
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+from schemadiff import op
+
+
+# revision identifiers, used by schemadiff.
+revision: str = {rev!r}
+down_revision: Union[str, Sequence[str], None] = {down!r}
+branch_labels: Union[str, Sequence[str], None] = {labels!r}
+depends_on: Union[str, Sequence[str], None] = {deps!r}
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    op.add_column("t{n}", sa.Column("c{n}", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
+    op.drop_column("t{n}", "c{n}")
+'''
+
+
+def rev_id(n: int) -> str:
+    return hashlib.sha1(str(n).encode()).hexdigest()[:12]
+
+
+def write_history(versions: Path, count: int) -> dict[str, int]:
+    """Write ``count`` revision files; returns a few shape figures."""
+    versions.mkdir(parents=True, exist_ok=True)
+    shape = {"merges": 0, "branches": 0, "dependencies": 0}
+    n = 0
+    main_tip: str | None = None
+    side_base: str | None = None
+
+    def emit(down, message, labels=None, deps=None) -> str:
+        nonlocal n
+        rev = rev_id(n)
+        revises = ", ".join(down) if isinstance(down, tuple) else (down or "")
+        (versions / f"{rev}_{message.replace(' ', '_')}.py").write_text(
+            FILE.format(
+                message=message,
+                rev=rev,
+                revises=revises,
+                down=down,
+                labels=labels,
+                deps=deps,
+                n=n,
+            )
+        )
+        n += 1
+        return rev
+
+    # An independent, labelled base whose head others depend on.
+    tools_tip = emit(None, "tools base", labels=("tools",))
+    for _ in range(4):
+        tools_tip = emit(tools_tip, "tools step")
+    while n < count:
+        if side_base is None and n % 50 == 0 and main_tip is not None:
+            side_base = main_tip
+            side_tip = side_base
+            for _ in range(10):
+                side_tip = emit(side_tip, "side change")
+            shape["branches"] += 1
+            main_tip = emit(main_tip, "main change")
+            main_tip = emit((main_tip, side_tip), "merge side branch")
+            shape["merges"] += 1
+            side_base = None
+            continue
+        deps = None
+        if n % 500 == 7 and main_tip is not None:
+            deps = tools_tip
+            shape["dependencies"] += 1
+        main_tip = emit(main_tip, "main change", deps=deps)
+    shape["revisions"] = n
+    return shape
+
+
+def make_project(root: Path, count: int) -> tuple[Path, dict[str, int]]:
+    from schemadiff import command
+    from schemadiff.config import Config
+
+    project = root / "proj"
+    project.mkdir()
+    ini = project / "schemadiff.ini"
+    config = Config(str(ini), stdout=io.StringIO())
+    command.init(config, str(project / "migrations"))
+    text = ini.read_text().replace("hooks = black", "hooks =")
+    ini.write_text(text)
+    shape = write_history(project / "migrations" / "versions", count)
+    return project, shape
+
+
+def timed(fn: Callable[[], object], repeat: int = REPEAT) -> tuple[float, object]:
+    times = []
+    result = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def bench_schemadiff(project: Path) -> list[tuple[str, float, str]]:
+    from schemadiff import command
+    from schemadiff.config import Config
+    from schemadiff.script import ScriptDirectory
+
+    ini = str(project / "schemadiff.ini")
+    rows: list[tuple[str, float, str]] = []
+
+    def load() -> int:
+        script = ScriptDirectory.from_config(Config(ini))
+        return len(script.revision_map.heads)
+
+    secs, nheads = timed(load)
+    rows.append(("load revision map + heads (in-process)", secs, f"{nheads} heads"))
+
+    def heads_cmd() -> int:
+        out = io.StringIO()
+        command.heads(Config(ini, stdout=out))
+        return len(out.getvalue().splitlines())
+
+    secs, lines = timed(heads_cmd)
+    rows.append(("command.heads (in-process)", secs, f"{lines} lines"))
+
+    def history_cmd() -> int:
+        out = io.StringIO()
+        command.history(Config(ini, stdout=out))
+        return len(out.getvalue().splitlines())
+
+    secs, lines = timed(history_cmd)
+    rows.append(("command.history (in-process)", secs, f"{lines} lines"))
+
+    def cli(*args: str) -> Callable[[], int]:
+        def run() -> int:
+            proc = subprocess.run(
+                [sys.executable, "-m", "schemadiff", *args],
+                cwd=project,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            return len(proc.stdout.splitlines())
+
+        return run
+
+    secs, _ = timed(
+        lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), repeat=3
+    )
+    rows.append(("python -c pass (interpreter start-up)", secs, ""))
+    secs, _ = timed(cli("--version"), repeat=3)
+    rows.append(("schemadiff --version (CLI start-up)", secs, ""))
+    secs, lines = timed(cli("heads"), repeat=3)
+    rows.append(("schemadiff heads (subprocess)", secs, f"{lines} lines"))
+    secs, lines = timed(cli("history"), repeat=3)
+    rows.append(("schemadiff history (subprocess)", secs, f"{lines} lines"))
+    return rows
+
+
+def bench_alembic(project: Path) -> list[tuple[str, float, str]] | None:
+    try:
+        import alembic  # noqa: F401
+        from alembic import command as a_command
+        from alembic.config import Config as AConfig
+        from alembic.script import ScriptDirectory as AScriptDirectory
+    except ImportError:
+        return None
+    script_dir = str(project / "migrations")
+    rows: list[tuple[str, float, str]] = []
+
+    def load() -> int:
+        return len(AScriptDirectory(script_dir).get_heads())
+
+    secs, nheads = timed(load, repeat=2)
+    rows.append(("alembic: load revision map + heads", secs, f"{nheads} heads"))
+
+    def config(out: io.StringIO) -> AConfig:
+        cfg = AConfig(stdout=out)
+        cfg.set_main_option("script_location", script_dir)
+        return cfg
+
+    secs, _ = timed(lambda: a_command.heads(config(io.StringIO())), repeat=2)
+    rows.append(("alembic: command.heads", secs, ""))
+    secs, _ = timed(lambda: a_command.history(config(io.StringIO())), repeat=2)
+    rows.append(("alembic: command.history", secs, ""))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--keep", action="store_true", help="keep the project")
+    args = parser.parse_args()
+
+    root = Path(tempfile.mkdtemp(prefix="schemadiff-bench-"))
+    try:
+        start = time.perf_counter()
+        project, shape = make_project(root, args.count)
+        print(
+            f"wrote {shape['revisions']} revisions ({shape['branches']} branches, "
+            f"{shape['merges']} merges, {shape['dependencies']} depends_on) "
+            f"in {time.perf_counter() - start:.2f}s under {project}"
+        )
+        rows = bench_schemadiff(project)
+        alembic_rows = bench_alembic(project)
+        width = max(len(r[0]) for r in rows + (alembic_rows or []))
+        print(f"\n{'schemadiff':<{width}}  best of runs")
+        for name, secs, note in rows:
+            print(f"{name:<{width}}  {secs * 1000:8.1f} ms  {note}")
+        if alembic_rows is None:
+            print("\nalembic: not installed (pip install '.[bench]' to compare)")
+        else:
+            print(f"\n{'alembic':<{width}}")
+            for name, secs, note in alembic_rows:
+                print(f"{name:<{width}}  {secs * 1000:8.1f} ms  {note}")
+        print(f"\n(best of {REPEAT} in-process / 3 subprocess runs; machine is shared)")
+    finally:
+        if args.keep:
+            print(f"kept {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
