@@ -1,0 +1,102 @@
+"""The normal forms and the comparison itself, without any database."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+
+from schemadiff.autogenerate.api import AutogenContext
+from schemadiff.autogenerate.compare import compare_models
+from schemadiff.autogenerate.model import build_model
+from schemadiff.ddl.normalise import get_normaliser
+from schemadiff.operations import ops
+from schemadiff.runtime.migration import MigrationContext
+
+
+def _mariadb() -> sa.Dialect:
+    dialect = mysql.pymysql.dialect()
+    dialect.is_mariadb = True
+    return dialect
+
+
+@pytest.mark.parametrize(
+    "dialect, reflected, model",
+    [
+        (postgresql.psycopg.dialect(), "'abc'::character varying", "'abc'"),
+        (postgresql.psycopg.dialect(), "'2020-01-02'::date", "'2020-01-02'"),
+        (postgresql.psycopg.dialect(), "5", "'5'"),
+        (postgresql.psycopg.dialect(), "CURRENT_TIMESTAMP", "now()"),
+        (postgresql.psycopg.dialect(), "('now'::text)::date", "'now'"),
+        (_mariadb(), "1.50", "'1.5'"),
+        (_mariadb(), "current_timestamp()", "(now())"),
+        (_mariadb(), "1", "true"),
+        (_mariadb(), "'it''s'", "'it''s'"),
+        (sqlite.pysqlite.dialect(), "(CURRENT_TIMESTAMP)", "CURRENT_TIMESTAMP"),
+    ],
+)
+def test_equal_defaults_normalise_alike(dialect, reflected, model):
+    normaliser = get_normaliser(dialect)
+    assert normaliser.default_signature(reflected) == normaliser.default_signature(
+        model
+    )
+
+
+@pytest.mark.parametrize(
+    "dialect, reflected, model",
+    [
+        (postgresql.psycopg.dialect(), "'abc'::character varying", "'abd'"),
+        (_mariadb(), "2", "true"),
+        (_mariadb(), "'a'", "'A'"),
+    ],
+)
+def test_different_defaults_stay_different(dialect, reflected, model):
+    normaliser = get_normaliser(dialect)
+    assert normaliser.default_signature(reflected) != normaliser.default_signature(
+        model
+    )
+
+
+@pytest.mark.parametrize(
+    "dialect, reflected, model, equal",
+    [
+        (_mariadb(), mysql.TINYINT(display_width=1), sa.Boolean(), True),
+        (_mariadb(), mysql.INTEGER(display_width=11), sa.Integer(), True),
+        (_mariadb(), mysql.DECIMAL(10, 0), sa.Numeric(), True),
+        (_mariadb(), mysql.LONGTEXT(), sa.JSON(), True),
+        (_mariadb(), mysql.ENUM("a", "b"), sa.Enum("a", "B", name="e"), False),
+        (_mariadb(), mysql.VARCHAR(20), sa.String(30), False),
+        (postgresql.psycopg.dialect(), postgresql.DOUBLE_PRECISION(), sa.Float(), True),
+        (postgresql.psycopg.dialect(), sa.VARCHAR(20), sa.Unicode(20), True),
+        (postgresql.psycopg.dialect(), sa.INTEGER(), sa.BigInteger(), False),
+        (sqlite.pysqlite.dialect(), sa.CHAR(32), sa.Uuid(), True),
+    ],
+)
+def test_type_equivalence(dialect, reflected, model, equal):
+    assert get_normaliser(dialect).types_equivalent(reflected, model) is equal
+
+
+def test_compare_models_is_pure():
+    """Two models built from MetaData compare without a connection."""
+    conn_md, meta_md = sa.MetaData(), sa.MetaData()
+    sa.Table("t", conn_md, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "t",
+        meta_md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("x", sa.Integer),
+    )
+    sa.Table("u", meta_md, sa.Column("id", sa.Integer, primary_key=True))
+    dialect = postgresql.psycopg.dialect()
+    ctx = AutogenContext(
+        MigrationContext.configure(dialect_name="postgresql"),
+        meta_md,
+        autogenerate=False,
+    )
+    normaliser = get_normaliser(dialect)
+    conn = build_model(conn_md.tables.values(), normaliser, None, reflected=True)
+    meta = build_model(meta_md.tables.values(), normaliser, None, reflected=False)
+    upgrade = ops.UpgradeOps([])
+    compare_models(ctx, upgrade, conn, meta)
+    assert upgrade.as_diffs()[0][0] == "add_table"
+    assert upgrade.as_diffs()[1][:3] == ("add_column", None, "t")
