@@ -436,18 +436,14 @@ class MigrationContext:
         """Make the DB-API really open the transaction before any DDL runs.
 
         Some drivers (the stdlib sqlite3 module) defer their BEGIN until the
-        first INSERT/UPDATE/DELETE, so DDL issued first would autocommit and
-        escape the rollback.  Such drivers report ``in_transaction``; when a
-        transactional-DDL backend says it isn't in one yet, open it explicitly.
+        first INSERT/UPDATE/DELETE, so DDL issued first would escape the
+        rollback; the dialect implementation knows whether and how to open it.
         """
         if not self.impl.transactional_ddl or self.connection is None:
             return
-        dbapi_connection = self.connection.connection.dbapi_connection
-        if getattr(dbapi_connection, "in_transaction", None) is not False:
-            return
-        if getattr(dbapi_connection, "isolation_level", "") is None:
-            return  # the driver is in autocommit mode on purpose
-        self.connection.exec_driver_sql("BEGIN")
+        begin = getattr(self.impl, "_begin_driver_transaction", None)
+        if callable(begin):
+            begin()
 
     @contextmanager
     def autocommit_block(self) -> Iterator[None]:

@@ -220,3 +220,24 @@ def test_history_indicate_current_and_programmatic_current(tmp_path, backend):
     assert running_lines(project.cli("upgrade", "head").output) == [
         "Running upgrade h1 -> h2, two"
     ]
+
+
+def test_migration_context_stamp_outside_env(tmp_path, backend):
+    """Cookbook "Building an Up to Date Database from Scratch": create, then stamp."""
+    from schemadiff.script import ScriptDirectory
+
+    project = Project(tmp_path, backend)
+    project.cli("revision", "-m", "one", "--rev-id", "s1")
+    project.cli("revision", "-m", "two", "--rev-id", "s2")
+    script = ScriptDirectory.from_config(Config(str(project.path / "schemadiff.ini")))
+    with backend.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn)
+        with ctx.begin_transaction():
+            ctx.stamp(script, "head")
+    assert project.rows() == ["s2"]
+    with backend.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn)
+        assert ctx.get_current_revision() == "s2"
+        with ctx.begin_transaction():
+            ctx.stamp(script, "s1")
+    assert project.rows() == ["s1"]
