@@ -106,7 +106,7 @@ def write_history(versions: Path, count: int) -> dict[str, int]:
             side_base = None
             continue
         deps = None
-        if n % 500 == 7 and main_tip is not None:
+        if n // 500 > shape["dependencies"] and main_tip is not None:
             deps = tools_tip
             shape["dependencies"] += 1
         main_tip = emit(main_tip, "main change", deps=deps)
