@@ -22,6 +22,14 @@ if os.environ.get("SCHEMADIFF_URL"):
 target_metadata = Base.metadata
 
 
+def skip_empty_autogenerate(context, revision, directives) -> None:
+    """Write no revision file when autogenerate finds nothing to do."""
+    if getattr(config.cmd_opts, "autogenerate", False):
+        script = directives[0]
+        if script.upgrade_ops.is_empty():
+            directives[:] = []
+
+
 def run_migrations_offline() -> None:
     """Emit the migrations as SQL text, without a database connection."""
     context.configure(
@@ -54,6 +62,7 @@ def _run_with(connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_server_default=True,
+        process_revision_directives=skip_empty_autogenerate,
     )
     with context.begin_transaction():
         context.run_migrations()
