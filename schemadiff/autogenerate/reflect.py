@@ -66,6 +66,7 @@ def reflect_database(
                 connection, inspector, schema, names, metadata
             )
         )
+    _add_referent_stubs(metadata, tables)
     log.debug("reflected %d tables from %d schema(s)", len(tables), len(schemas))
     return build_model(
         tables,
@@ -74,6 +75,26 @@ def reflect_database(
         reflected=True,
         name_filter=ctx.run_name_filters,
     )
+
+
+def _add_referent_stubs(metadata: sa.MetaData, tables: list[sa.Table]) -> None:
+    """Give every reflected foreign key a table to point at.
+
+    A key may refer to a table that was not reflected (filtered out, or in a
+    schema not compared); directives built from the key still need to resolve
+    its target, so a bare stand-in with just the referred columns is added to
+    the reflection MetaData.  Stand-ins never enter the compared model.
+    """
+    for table in tables:
+        for fkc in table.foreign_key_constraints:
+            for elem in fkc.elements:
+                schema, name, column = elem._column_tokens
+                key = f"{schema}.{name}" if schema else name
+                target = metadata.tables.get(key)
+                if target is None:
+                    target = sa.Table(name, metadata, schema=schema)
+                if column not in target.c:
+                    target.append_column(sa.Column(column, sa.types.NULLTYPE))
 
 
 def metadata_model(

@@ -176,3 +176,29 @@ def test_dispatcher_rejects_unknown_target():
         assert "view" in str(err)
     else:
         raise AssertionError("expected ValueError")
+
+
+def test_removed_fk_to_a_filtered_table(backend):
+    """A key pointing at a table include_name hides is still droppable."""
+    md = sa.MetaData(naming_convention=NAMING)
+    sa.Table("parent", md, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "child",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("pid", sa.ForeignKey("parent.id")),
+    )
+    create(backend.engine, md)
+    target = sa.MetaData(naming_convention=NAMING)
+    sa.Table(
+        "child",
+        target,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("pid", sa.Integer),
+    )
+    result = diffs(
+        backend.engine,
+        target,
+        include_name=lambda name, type_, parents: name != "parent",
+    )
+    assert [(d[0], d[1].name) for d in result] == [("remove_fk", "fk_child_pid_parent")]
