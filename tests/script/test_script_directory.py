@@ -97,7 +97,10 @@ def test_read_header_declines_what_it_cannot_be_sure_of(source: str) -> None:
 
 
 def test_docstring_escapes_and_comments() -> None:
-    text = '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n"""tab\\there"""\nrevision = "a1"\n'
+    text = (
+        "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n"
+        '"""tab\\there"""\nrevision = "a1"\n'
+    )
     values, doc = read_header(text)
     assert doc == "tab\there"
     assert values == {"revision": "a1"}
@@ -122,7 +125,7 @@ def test_headers_are_read_without_importing(tmp_path: Path) -> None:
     assert rev._module is None
     assert rev.doc == "add a column"
     with pytest.raises(CommandError, match="RuntimeError: imported!"):
-        rev.module
+        _ = rev.module
     ok = sd.get_revision("1975ea83b712")
     assert callable(ok.module.upgrade)
 
@@ -144,7 +147,8 @@ def test_computed_header_falls_back_to_import(tmp_path: Path) -> None:
     proj = project(tmp_path)
     write(
         proj / "foo/versions/a.py",
-        '"""computed"""\nPREFIX = "ab"\nrevision = PREFIX + "cd"\ndown_revision = None\n',
+        '"""computed"""\nPREFIX = "ab"\n'
+        'revision = PREFIX + "cd"\ndown_revision = None\n',
     )
     sd = script_dir(proj)
     rev = sd.get_revision("abcd")
@@ -200,8 +204,8 @@ def test_module_header_mismatch_is_reported(tmp_path: Path) -> None:
         ),
         (
             {
-                "a.py": "revision = 'abc1'\ndown_revision = None\nbranch_labels = 'x'\n",
-                "b.py": "revision = 'abc2'\ndown_revision = None\nbranch_labels = 'x'\n",
+                "a.py": "revision = 'abc1'\nbranch_labels = 'x'\n",
+                "b.py": "revision = 'abc2'\nbranch_labels = 'x'\n",
             },
             r"FAILED: Branch label 'x' is used twice: by revision abc1 "
             r"\(foo/versions/a.py\) and by revision abc2 \(foo/versions/b.py\)",
