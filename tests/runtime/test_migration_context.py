@@ -145,13 +145,6 @@ def test_branch_open_merge_and_close(backend):
     assert _rows(backend.engine) == []
 
 
-def _create(name):
-    def fn():
-        from schemadiff import op  # noqa: F401  (the proxy may or may not exist)
-
-    return fn
-
-
 def test_failure_rolls_back_or_keeps_last_completed(backend):
     """A failing step: transactional backends keep nothing, MariaDB keeps done work."""
 
@@ -200,7 +193,6 @@ def test_transaction_per_migration_keeps_completed_steps(backend):
         return fn
 
     def fail():
-        ctx.execute("CREATE TABLE t3 (id INTEGER PRIMARY KEY)") if False else None
         raise ValueError("nope")
 
     steps = [
