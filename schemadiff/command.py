@@ -234,6 +234,7 @@ def revision(
         version_path=version_path,
         rev_id=rev_id,
         depends_on=depends_on,
+        process_revision_directives=process_revision_directives,
     )
 
 

@@ -62,29 +62,60 @@ def revision(
     version_path: str | None = None,
     rev_id: str | None = None,
     depends_on: str | Sequence[str] | None = None,
-    **template_args: Any,
-) -> Script:
-    """Write an empty revision file on top of ``head``."""
+    process_revision_directives: Callable[..., Any] | None = None,
+) -> Script | list[Script] | None:
+    """Write an empty revision file on top of ``head``.
+
+    With ``revision_environment = true`` env.py runs first, and the
+    ``process_revision_directives`` hooks (env.py's and the argument) may
+    rewrite or drop the script, as with autogenerate.
+    """
     script = _script(config)
-    environment = _revision_environment(config)
-    if sql and not environment:
-        raise CommandError(
-            "Using --sql with the revision command makes sense only when "
-            "revision_environment = true is configured"
+    if not _revision_environment(config):
+        if sql:
+            raise CommandError(
+                "Using --sql with the revision command makes sense only when "
+                "revision_environment = true is configured"
+            )
+        return script.generate_revision(
+            rev_id or new_rev_id(),
+            message,
+            head=head,
+            splice=splice,
+            branch_labels=branch_label,
+            version_path=version_path,
+            depends_on=depends_on,
+            config=config,
         )
-    if environment:
-        _with_current_heads(config, script, lambda heads: None, as_sql=sql)
-    return script.generate_revision(
-        rev_id or new_rev_id(),
-        message,
-        head=head,
-        splice=splice,
-        branch_labels=branch_label,
-        version_path=version_path,
-        depends_on=depends_on,
-        config=config,
-        **template_args,
+    from schemadiff.autogenerate.render import RevisionContext
+    from schemadiff.runtime.environment import EnvironmentContext
+
+    revision_context = RevisionContext(
+        config,
+        script,
+        {
+            "message": message,
+            "head": head,
+            "splice": splice,
+            "branch_label": branch_label,
+            "version_path": version_path,
+            "rev_id": rev_id,
+            "depends_on": depends_on,
+        },
+        process_revision_directives=process_revision_directives,
     )
+    with EnvironmentContext(
+        config,
+        script,
+        fn=revision_context.run_no_autogenerate,
+        as_sql=sql,
+        revision_context=revision_context,
+    ):
+        script.run_env()
+    scripts = revision_context.generate_scripts()
+    if not scripts:
+        return None
+    return scripts[0] if len(scripts) == 1 else scripts
 
 
 def merge(

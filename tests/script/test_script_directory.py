@@ -502,3 +502,27 @@ def test_revision_environment_runs_env(tmp_path: Path) -> None:
     )
     cli(proj, "revision", "-m", "one", "--rev-id", "abc1")
     assert (proj / "ran_env").exists()
+
+
+def test_revision_environment_applies_directive_hooks(tmp_path: Path) -> None:
+    from schemadiff import command
+
+    proj = project(tmp_path)
+    set_option(proj, "revision_environment = true")
+    cfg = Config(str(proj / "schemadiff.ini"), stdout=io.StringIO())
+
+    def drop_all(context, revision, directives):
+        directives[:] = []
+
+    assert (
+        command.revision(cfg, message="nothing", process_revision_directives=drop_all)
+        is None
+    )
+    assert list((proj / "foo/versions").glob("*.py")) == []
+
+    def rename(context, revision, directives):
+        directives[0].message = "renamed by hook"
+        directives[0].rev_id = "beef01"
+
+    written = command.revision(cfg, message="x", process_revision_directives=rename)
+    assert written.revision == "beef01" and written.doc == "renamed by hook"
