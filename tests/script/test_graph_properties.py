@@ -234,3 +234,21 @@ def test_relative_steps_walk_linear_stretches(nodes: list[tuple], data) -> None:
         assert rmap.resolve(f"{rid}+1") == tuple(rev._children)
     if not rev.down_revisions:
         assert rmap.resolve(f"{rid}-1") == ()
+
+
+@SETTINGS
+@given(graphs(), st.data())
+def test_history_range_matches_brute_force(nodes: list[tuple], data) -> None:
+    rmap = build(nodes)
+    parents = parents_of(nodes)
+    downs = {rid: set(d) for rid, d, _, _ in nodes}
+    ids = sorted(parents)
+    upper = data.draw(st.sampled_from(ids))
+    below_upper = closure({upper}, parents)
+    lower = data.draw(st.sampled_from(sorted(below_upper)))
+    got = [r.revision for r in rmap.iterate_revisions(upper, lower, inclusive=True)]
+    above_lower = {rid for rid in ids if lower in closure({rid}, downs)}
+    assert sorted(got) == sorted(below_upper & above_lower)
+    assert_topological(
+        list(reversed(got)), closure(set(got), parents) - set(got), parents
+    )
