@@ -14,7 +14,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import click
-from sqlalchemy import exc as sa_exc
 
 from schemadiff import __version__
 from schemadiff.config import DEFAULT_INI_SECTION, Config
@@ -68,13 +67,19 @@ def _run(
             raise
         click.echo(f"FAILED: {_one_line(err)}", err=True)
         sys.exit(error_exit)
-    except sa_exc.SQLAlchemyError as err:
+    except Exception as err:
         # An unreachable server or a rejected statement is the user's to fix.
-        if opts.raiseerr:
+        if opts.raiseerr or not _is_database_error(err):
             raise
         first = str(err).strip().splitlines()[0] if str(err).strip() else ""
         click.echo(f"FAILED: {type(err).__name__}: {first}", err=True)
         sys.exit(error_exit)
+
+
+def _is_database_error(err: BaseException) -> bool:
+    """True for SQLAlchemy errors, without importing SQLAlchemy for fast commands."""
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return sa_exc is not None and isinstance(err, sa_exc.SQLAlchemyError)
 
 
 def _one_line(err: BaseException) -> str:

@@ -7,8 +7,10 @@ import os
 import sys
 import uuid
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import URL, make_url
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 
 class CommandError(Exception):
@@ -22,6 +24,8 @@ def rev_id() -> str:
 
 def obfuscate_url_pw(url: str | URL) -> str:
     """Render a database URL with its password masked, for anything we print."""
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     return parsed.render_as_string(hide_password=True)
 

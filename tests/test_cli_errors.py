@@ -1,0 +1,42 @@
+"""User errors print one FAILED line and exit non-zero; --raiseerr shows more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import make_project, run_cli_subprocess, write_revision
+
+UNREACHABLE = "postgresql+psycopg://nobody:secret@127.0.0.1:1/nothing"
+
+
+def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    project = make_project(tmp_path, url=UNREACHABLE)
+    write_revision(project / "migrations" / "versions", "a1", None)
+    proc = run_cli_subprocess(["upgrade", "head"], cwd=project)
+    assert proc.returncode == 1
+    lines = [line for line in proc.stderr.splitlines() if "FAILED" in line]
+    assert len(lines) == 1
+    assert lines[0].startswith("FAILED: OperationalError: ")
+    assert "Traceback" not in proc.stderr
+    assert "secret" not in proc.stderr + proc.stdout
+
+
+def test_raiseerr_shows_the_traceback(tmp_path: Path) -> None:
+    project = make_project(tmp_path, url=UNREACHABLE)
+    proc = run_cli_subprocess(["--raiseerr", "upgrade", "head"], cwd=project)
+    assert proc.returncode == 1
+    assert "Traceback" in proc.stderr
+    assert "OperationalError" in proc.stderr
+
+
+def test_unknown_revision_is_one_line(tmp_path: Path) -> None:
+    project = make_project(tmp_path, url=f"sqlite:///{tmp_path}/x.db")
+    write_revision(project / "migrations" / "versions", "a1", None)
+    proc = run_cli_subprocess(["upgrade", "zzzz"], cwd=project)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1].startswith("FAILED: ")
+    assert "zzzz" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "x.db").exists() or "schemadiff_version" not in (
+        (tmp_path / "x.db").read_bytes().decode("latin-1")
+    )
