@@ -226,3 +226,37 @@ def test_cli_reads_schemadiff_config_env(tmp_path: Path) -> None:
     result = run_cli(["current"], cwd=tmp_path, env={"SCHEMADIFF_CONFIG": str(target)})
     assert result.exit_code == 1
     assert f"No config file '{target}' found" in result.output
+
+
+def test_cli_error_for_missing_script_location(tmp_path: Path) -> None:
+    write(tmp_path / "schemadiff.ini", "[schemadiff]\nsqlalchemy.url = sqlite://\n")
+    result = run_cli(["heads"], cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "FAILED: No 'script_location' key found in configuration."
+    )
+
+
+def test_cli_uses_pyproject_only_project(tmp_path: Path) -> None:
+    result = run_cli(["init", "-t", "pyproject", "migrations"], cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    (tmp_path / "schemadiff.ini").unlink()
+    result = run_cli(["revision", "-m", "first", "--rev-id", "aaa111"], cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    result = run_cli(["heads"], cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "aaa111 (head)"
+
+
+def test_cli_env_variable_selects_config(tmp_path: Path) -> None:
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    result = run_cli(["-c", "conf/app.ini", "init", "conf/migrations"], cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    env = {"SCHEMADIFF_CONFIG": str(conf / "app.ini")}
+    result = run_cli(
+        ["revision", "-m", "x", "--rev-id", "bbb222"], cwd=tmp_path, env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert (conf / "migrations" / "versions" / "bbb222_x.py").is_file()
+    assert run_cli(["heads"], cwd=tmp_path, env=env).output.strip() == "bbb222 (head)"
