@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import importlib
 import logging
 import os
 import re
@@ -453,9 +454,7 @@ class ScriptDirectory:
         location = config.get_schemadiff_option("script_location")
         if not location:
             raise CommandError("No 'script_location' key found in configuration.")
-        for entry in reversed(config.get_schemadiff_list("prepend_sys_path")):
-            if entry not in sys.path:
-                sys.path.insert(0, entry)
+        _prepend_sys_path(config.get_schemadiff_list("prepend_sys_path"))
         truncate = config.get_schemadiff_option("truncate_slug_length")
         try:
             truncate_len = int(truncate) if truncate not in (None, "") else 40
@@ -855,6 +854,24 @@ class ScriptDirectory:
             write_hooks._run_hooks(path, self.hooks)
         elif self.config is not None:
             write_hooks.run_hooks_for_config(self.config, path)
+
+
+def _prepend_sys_path(entries: Sequence[str]) -> None:
+    """Put ``prepend_sys_path`` entries at the front of ``sys.path``.
+
+    Entries become absolute (relative ones, such as the usual ``.``, against the
+    current directory now): a relative entry would follow later ``chdir`` calls
+    and share one stale import-finder cache across directories.  The import
+    caches are refreshed so modules created since the last import are found.
+    """
+    changed = False
+    for entry in reversed(entries):
+        path = os.path.abspath(os.path.expanduser(entry))
+        if path not in sys.path:
+            sys.path.insert(0, path)
+            changed = True
+    if changed:
+        importlib.invalidate_caches()
 
 
 def _resolve_script_location(location: str, config: Config) -> str:
