@@ -658,11 +658,15 @@ class ScriptDirectory:
     # -- writing new revisions ------------------------------------------------
 
     def _status(self, text: str) -> None:
+        """A piece of the ``  Generating X ... done`` line, for the user only.
+
+        Deliberately not logged as well: the CLI shows log records on the same
+        terminal, where the line would appear twice.
+        """
         config = self.config
         if config is not None and not config.messaging_quiet:
             config.stdout.write(text)
             config.stdout.flush()
-        log.info("%s", text.strip())
 
     def _ensure_directory(self, path: str) -> None:
         if not os.path.isdir(path):

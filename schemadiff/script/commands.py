@@ -32,16 +32,18 @@ def _with_current_heads(
     config: Config,
     script: ScriptDirectory,
     use: Callable[[tuple[str, ...]], None],
-    **kw: Any,
 ) -> None:
-    """Run env.py just to learn the database's current heads, then ``use`` them."""
+    """Run env.py just to learn the database's current heads, then ``use`` them.
+
+    Read-only: a database without a version table is left without one.
+    """
     from schemadiff.runtime.environment import EnvironmentContext
 
     def fn(rev: Any, context: Any) -> list[Any]:
         use(tuple(rev or ()))
         return []
 
-    with EnvironmentContext(config, script, fn=fn, **kw):
+    with EnvironmentContext(config, script, fn=fn, dont_mutate=True):
         script.run_env()
 
 
@@ -125,38 +127,32 @@ def merge(
     branch_label: str | Sequence[str] | None = None,
     rev_id: str | None = None,
 ) -> Script:
-    """Write a revision whose down_revision joins ``revisions`` (or ``heads``)."""
+    """Write a revision whose down_revision joins ``revisions`` (or ``heads``).
+
+    Any revisions may be joined, heads or not, one or several, as long as none
+    is an ancestor of another (that merge would say nothing: the descendant
+    already includes its ancestor).
+    """
     script = _script(config)
     if isinstance(revisions, str):
         revisions = [revisions]
-    targets = script.get_revisions(list(revisions))
-    if len(targets) < 2:
-        found = ", ".join(t.revision for t in targets) or "nothing"
-        raise CommandError(
-            f"Nothing to merge: {' '.join(revisions)} names {found}; "
-            "a merge needs at least two revisions"
-        )
+    targets = list({t.revision: t for t in script.get_revisions(list(revisions))})
+    if not targets:
+        raise CommandError(f"Nothing to merge: {' '.join(revisions)} names nothing")
+    rmap = script.revision_map
     for rev in targets:
-        if not rev.is_head:
-            raise CommandError(
-                f"Revision {rev.revision} is not a head revision; only heads can "
-                "be merged"
-            )
-    ids = {t.revision for t in targets}
-    for rev in targets:
-        below = script.revision_map.ancestors([rev.revision]) - {rev.revision}
-        overlap = sorted(ids & below)
+        overlap = [t for t in targets if t != rev and t in rmap.ancestors([rev])]
         if overlap:
             raise CommandError(
-                f"Can't merge {rev.revision} with its own ancestor "
-                f"{', '.join(overlap)}"
+                f"Can't merge {rev} with its own ancestor {', '.join(overlap)}"
             )
     if _revision_environment(config):
         _with_current_heads(config, script, lambda heads: None)
     return script.generate_revision(
         rev_id or new_rev_id(),
         message,
-        head=[t.revision for t in targets],
+        head=targets,
+        splice=True,
         branch_labels=branch_label,
         config=config,
     )

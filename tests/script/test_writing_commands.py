@@ -1,0 +1,90 @@
+"""``revision`` and ``merge`` through the real CLI: what they print, and which
+revisions ``merge`` accepts."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.helpers import run_cli
+from tests.script._seed import cli, project, write_seed_revision
+from tests.script.test_script_directory import failed, set_option
+
+BRANCH_POINT = "1975ea83b712"
+COLUMN = "ae1027a6acf"
+CART = "27c6a30d7c24"
+
+
+def _down_revision(proj: Path, rev: str) -> object:
+    (path,) = (proj / "foo" / "versions").glob(f"{rev}_*.py")
+    tree = ast.parse(path.read_text("utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and node.target.id == "down_revision":
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"no down_revision in {path}")
+
+
+def test_revision_status_line_is_printed_once(tmp_path: Path) -> None:
+    """With env.py running (it sets up logging), the line used to be logged too."""
+    proj = project(tmp_path)
+    set_option(proj, "revision_environment = true")
+    result = run_cli(["revision", "-m", "first", "--rev-id", "abc1"], cwd=proj)
+    assert result.exit_code == 0, result.output
+    lines = result.output.replace(str(proj) + "/", "").splitlines()
+    assert [line for line in lines if "Generating" in line or "done" in line] == [
+        "  Generating foo/versions/abc1_first.py ... done"
+    ]
+
+    # -q silences it entirely.
+    result = run_cli(["-q", "revision", "-m", "second", "--rev-id", "abc2"], cwd=proj)
+    assert result.exit_code == 0, result.output
+    assert "Generating" not in result.output and "done" not in result.output
+    assert (proj / "foo" / "versions" / "abc2_second.py").is_file()
+
+
+def _branch_point(tmp_path: Path) -> Path:
+    proj = project(tmp_path)
+    write_seed_revision(proj, BRANCH_POINT, None)
+    write_seed_revision(proj, COLUMN, BRANCH_POINT)
+    write_seed_revision(proj, CART, BRANCH_POINT)
+    return proj
+
+
+def test_merge_accepts_non_heads_and_single_revisions(tmp_path: Path) -> None:
+    proj = _branch_point(tmp_path)
+    cli(proj, "revision", "-m", "more", "--head", CART, "--rev-id", "c2")
+
+    # CART is no longer a head, and it's no ancestor of COLUMN: that's fine
+    # (naming COLUMN twice joins it once).
+    out = cli(proj, "merge", "-m", "m", COLUMN[:4], CART[:4], COLUMN, "--rev-id", "m1")
+    assert out == ["  Generating foo/versions/m1_m.py ... done"]
+    assert _down_revision(proj, "m1") == (COLUMN, CART)
+    assert sorted(cli(proj, "heads")) == ["c2 (head)", "m1 (head)"]
+
+    # A single revision is accepted too (here: a new branch off a non-head).
+    cli(proj, "merge", "-m", "solo", BRANCH_POINT, "--rev-id", "s1")
+    assert _down_revision(proj, "s1") == BRANCH_POINT
+    assert sorted(cli(proj, "heads")) == [
+        "c2 (head)",
+        "m1 (head)",
+        "s1 (head)",
+    ]
+
+    # `heads` joins every head, whatever their number.
+    cli(proj, "merge", "heads", "-m", "all", "--rev-id", "all1")
+    assert _down_revision(proj, "all1") == ("c2", "m1", "s1")
+    assert cli(proj, "heads") == ["all1 (head)"]
+
+
+def test_merge_refuses_ancestors_in_one_line(tmp_path: Path) -> None:
+    proj = _branch_point(tmp_path)
+    assert failed(proj, "merge", "-m", "x", COLUMN, BRANCH_POINT) == (
+        f"FAILED: Can't merge {COLUMN} with its own ancestor {BRANCH_POINT}"
+    )
+    assert failed(proj, "merge", "-m", "x", BRANCH_POINT, CART, COLUMN) == (
+        f"FAILED: Can't merge {CART} with its own ancestor {BRANCH_POINT}"
+    )
+    assert failed(proj, "merge", "-m", "x", "zzzz") == (
+        "FAILED: Can't find revision or branch label 'zzzz'"
+    )
+    assert len(list((proj / "foo" / "versions").glob("*.py"))) == 3
