@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
 from schemadiff.autogenerate.compare import comparators, compare_models
+from schemadiff.autogenerate.model import drop_implicit_indexes
 from schemadiff.autogenerate.reflect import (
     metadata_model,
     reflect_database,
@@ -90,6 +91,7 @@ def produce_revision_ops(
     schemas = target_schemas(autogen_context, inspector)
     conn_model = reflect_database(autogen_context, schemas)
     meta_model = metadata_model(autogen_context, schemas)
+    drop_implicit_indexes(conn_model, meta_model, autogen_context.normaliser)
     compare_models(autogen_context, upgrade_ops, conn_model, meta_model)
     if comparators.has("schema", autogen_context.dialect.name):
         comparators.dispatch("schema", autogen_context.dialect.name)(

@@ -6,9 +6,11 @@ kind of change (tables, columns, indexes and uniques, foreign keys, table
 comments), each appending directives from :mod:`schemadiff.operations.ops`.
 
 Order inside one table follows what can be applied safely: new columns, then
-column changes, then index/constraint drops and creations, then foreign keys,
-the table comment, and finally dropped columns (so an index or key on a column
-is gone before the column is).  Downgrades are the exact reverse.
+column changes, then foreign key drops, index/unique drops, index/unique
+creations, foreign key creations, the table comment, and finally dropped
+columns (so an index or key on a column is gone before the column is).  Foreign
+keys go out before and come back after the indexes because MySQL/MariaDB refuse
+to drop an index a foreign key still needs.  Downgrades are the exact reverse.
 
 User extensions hook in through :data:`comparators`::
 
@@ -140,12 +142,13 @@ def compare_models(
         ):
             continue
         modify = ops.ModifyTableOps(key[1], [], schema=key[0])
-        drops = _compare_columns(ctx, modify, key, conn_t, meta_t)
-        _compare_indexes(ctx, modify, conn_t, meta_t)
-        _compare_foreign_keys(ctx, modify, conn_t, meta_t)
+        column_drops = _compare_columns(ctx, modify, key, conn_t, meta_t)
+        index_drops, index_adds = _compare_indexes(ctx, conn_t, meta_t)
+        fk_drops, fk_adds = _compare_foreign_keys(ctx, conn_t, meta_t)
+        modify.ops.extend(fk_drops + index_drops + index_adds + fk_adds)
         _compare_table_comment(ctx, modify, key, conn_t, meta_t)
         _dispatch_table(ctx, modify, key, conn_t.table, meta_t.table)
-        modify.ops.extend(drops)
+        modify.ops.extend(column_drops)
         if not modify.is_empty():
             upgrade_ops.ops.append(modify)
 
@@ -302,12 +305,12 @@ def _defaults_differ(ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel) 
 
 
 # ------------------------------------------------------ indexes and uniques
+_DropsAndAdds = tuple[list[ops.MigrateOperation], list[ops.MigrateOperation]]
+
+
 def _compare_indexes(
-    ctx: AutogenContext,
-    modify: ops.ModifyTableOps,
-    conn_t: TableModel,
-    meta_t: TableModel,
-) -> None:
+    ctx: AutogenContext, conn_t: TableModel, meta_t: TableModel
+) -> _DropsAndAdds:
     drops: list[ops.MigrateOperation] = []
     adds: list[ops.MigrateOperation] = []
     for conn_items, meta_items in (
@@ -330,8 +333,7 @@ def _compare_indexes(
         for meta_i in meta_only:
             if _include(ctx, meta_i, "index", False, None):
                 adds.append(_add_index_or_unique(meta_i))
-    modify.ops.extend(drops)
-    modify.ops.extend(adds)
+    return drops, adds
 
 
 def _match_indexes(
@@ -380,23 +382,23 @@ def _add_index_or_unique(item: IndexModel) -> ops.MigrateOperation:
 
 # ---------------------------------------------------------------- foreign keys
 def _compare_foreign_keys(
-    ctx: AutogenContext,
-    modify: ops.ModifyTableOps,
-    conn_t: TableModel,
-    meta_t: TableModel,
-) -> None:
+    ctx: AutogenContext, conn_t: TableModel, meta_t: TableModel
+) -> _DropsAndAdds:
     conn_by_sig = {fk.sig: fk for fk in conn_t.foreign_keys}
     meta_by_sig = {fk.sig: fk for fk in meta_t.foreign_keys}
-    for sig, fk in conn_by_sig.items():
-        if sig not in meta_by_sig and _include(
-            ctx, fk, "foreign_key_constraint", True, None
-        ):
-            modify.ops.append(ops.DropConstraintOp.from_constraint(fk.obj))
-    for sig, fk in meta_by_sig.items():
-        if sig not in conn_by_sig and _include(
-            ctx, fk, "foreign_key_constraint", False, None
-        ):
-            modify.ops.append(ops.AddConstraintOp.from_constraint(fk.obj))
+    drops: list[ops.MigrateOperation] = [
+        ops.DropConstraintOp.from_constraint(fk.obj)
+        for sig, fk in conn_by_sig.items()
+        if sig not in meta_by_sig
+        and _include(ctx, fk, "foreign_key_constraint", True, None)
+    ]
+    adds: list[ops.MigrateOperation] = [
+        ops.AddConstraintOp.from_constraint(fk.obj)
+        for sig, fk in meta_by_sig.items()
+        if sig not in conn_by_sig
+        and _include(ctx, fk, "foreign_key_constraint", False, None)
+    ]
+    return drops, adds
 
 
 # --------------------------------------------------------------- table comment

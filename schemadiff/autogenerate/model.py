@@ -180,8 +180,6 @@ def _build_table(
 
     unique_as_index = normaliser.unique_constraints_are_indexes
     for index in sorted(table.indexes, key=lambda i: i.name or ""):
-        if normaliser.is_implicit_index(index, table):
-            continue
         entry = _build_index(index, normaliser, reflected)
         if entry is None or not included(entry.name, "index"):
             continue
@@ -220,6 +218,24 @@ def _build_table(
                 )
             )
     return model
+
+
+def drop_implicit_indexes(
+    conn: SchemaModel, meta: SchemaModel, normaliser: Normaliser
+) -> None:
+    """Forget reflected indexes the backend made by itself (InnoDB's index for
+    a foreign key) unless the models declare an index of that name too: the
+    models never asked for them, and they go away with their key."""
+    for key, conn_t in conn.tables.items():
+        meta_t = meta.tables.get(key)
+        declared = {i.name for i in meta_t.indexes} if meta_t is not None else set()
+        conn_t.indexes = [
+            i
+            for i in conn_t.indexes
+            if i.is_constraint
+            or i.name in declared
+            or not normaliser.is_implicit_index(i.obj, conn_t.table)
+        ]
 
 
 def _build_column(

@@ -165,11 +165,21 @@ class DefaultImpl:
     def prep_table_for_batch(self, batch_impl: Any, table: Any) -> None:
         """Hook run before a batch rebuild creates the new table."""
 
+    def _types_checkfirst(self) -> bool:
+        """Whether a schema type (PostgreSQL's ENUM) is created only when absent:
+        online the database is asked first; offline CREATE TYPE is written as is."""
+        return not self.as_sql
+
     def create_table(self, table: Table, if_not_exists: bool | None = None) -> None:
         bind = self._ddl_bind()
-        table.dispatch.before_create(table, bind, checkfirst=False, _ddl_runner=self)
+        checkfirst = self._types_checkfirst()
+        table.dispatch.before_create(
+            table, bind, checkfirst=checkfirst, _ddl_runner=self
+        )
         self._exec(CreateTable(table, if_not_exists=bool(if_not_exists)))
-        table.dispatch.after_create(table, bind, checkfirst=False, _ddl_runner=self)
+        table.dispatch.after_create(
+            table, bind, checkfirst=checkfirst, _ddl_runner=self
+        )
         for index in table.indexes:
             self._exec(CreateIndex(index, if_not_exists=bool(if_not_exists)))
         if self.dialect.supports_comments and not self.dialect.inline_comments:

@@ -182,7 +182,53 @@ class MySQLImpl(DefaultImpl):
             const = self._typed_constraint(const)
             if const is None:
                 return
+        implicit = None
+        if isinstance(const, sa_schema.ForeignKeyConstraint):
+            implicit = self._implicit_fk_index(const)
         super().drop_constraint(const, if_exists=None)
+        if implicit is not None:
+            self._exec(sa_schema.DropIndex(implicit))
+
+    def _implicit_fk_index(
+        self, fk: sa_schema.ForeignKeyConstraint
+    ) -> sa_schema.Index | None:
+        """The index InnoDB made for ``fk`` (named after it, led by its
+        columns), if no other foreign key of the table still needs it.
+
+        InnoDB keeps that index when the key is dropped; left behind, the next
+        comparison would offer to drop an index nobody asked for.
+        """
+        table = fk.table
+        if self.as_sql or self.connection is None or table is None or not fk.name:
+            return None
+        insp = sa_inspect(self.connection)
+        keys = insp.get_foreign_keys(table.name, schema=table.schema)
+        mine = [k for k in keys if k["name"] == fk.name]
+        if not mine:
+            return None
+        columns = mine[0]["constrained_columns"]
+        indexes = insp.get_indexes(table.name, schema=table.schema)
+        found = [
+            i
+            for i in indexes
+            if i["name"] == fk.name
+            and not i["unique"]
+            and i["column_names"][: len(columns)] == columns
+        ]
+        if not found:
+            return None
+        index = found[0]
+        pk = insp.get_pk_constraint(table.name, schema=table.schema)
+        others = [i["column_names"] for i in indexes if i is not index]
+        others.append(pk.get("constrained_columns") or [])
+        for key in keys:
+            if key["name"] == fk.name:
+                continue
+            needs = key["constrained_columns"]
+            served = index["column_names"][: len(needs)] == needs
+            if served and not any(cols[: len(needs)] == needs for cols in others):
+                return None  # the last index this other key can use
+        return sa_schema.Index(fk.name, _table=table)
 
     def _typed_constraint(
         self, const: sa_schema.Constraint

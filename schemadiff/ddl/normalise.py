@@ -350,7 +350,8 @@ class Normaliser:
         return False
 
     def is_implicit_index(self, index: sa.Index, table: sa.Table) -> bool:
-        """An index the backend made by itself (e.g. InnoDB's index for an FK)."""
+        """A reflected index of ``table`` the backend made by itself (e.g.
+        InnoDB's index for a foreign key); ignored unless the models declare it."""
         return False
 
     def is_implicit_check(self, name: str | None, sqltext: str) -> bool:

@@ -79,11 +79,15 @@ class MySQLNormaliser(Normaliser):
         return _MariaDBCatalog(self, connection, schema, table_names).read()
 
     def is_implicit_index(self, index: sa.Index, table: sa.Table) -> bool:
-        # InnoDB indexes FK columns itself, naming the index after the key
+        # With no usable index, InnoDB indexes a foreign key's columns itself
+        # and names the index after the key
         if index.unique:
             return False
+        columns = [getattr(c, "name", None) for c in index.expressions]
         return any(
-            self.object_name(fk) == index.name for fk in table.foreign_key_constraints
+            fk.name == index.name
+            and columns[: len(fk.column_keys)] == list(fk.column_keys)
+            for fk in table.foreign_key_constraints
         )
 
     def is_implicit_check(self, name: str | None, sqltext: str) -> bool:

@@ -319,6 +319,36 @@ def case_foreign_key_ondelete(b: Any) -> Case:
     )
 
 
+def case_foreign_key_and_its_index(b: Any) -> Case:
+    """Keys go before the indexes they may need and come back after them
+    (MariaDB refuses to drop an index a key still uses: error 1553)."""
+    before, after = _md(), _md()
+    _parent(before)
+    _t(before, sa.Column("pid", sa.ForeignKey("parent.id"), index=True), name="child")
+    _parent(after)
+    _t(after, sa.Column("pid", sa.Integer), name="child")
+    fk = ("fk_child_pid_parent", ("pid",), None, "parent", ("id",), None)
+    return Case(
+        before,
+        after,
+        [
+            _mod(
+                "child",
+                ("drop_constraint", "fk_child_pid_parent", "foreignkey"),
+                ("drop_index", "ix_child_pid"),
+            )
+        ],
+        [
+            _mod(
+                "child",
+                ("create_index", "ix_child_pid", ("pid",), False),
+                ("create_fk", *fk),
+            )
+        ],
+        {},
+    )
+
+
 def case_computed(b: Any) -> Case:
     before, after = _md(), _md()
     _t(before, sa.Column("x", sa.Integer))
@@ -445,6 +475,7 @@ ALL = [
     case_unique,
     case_foreign_key,
     case_foreign_key_ondelete,
+    case_foreign_key_and_its_index,
     case_computed,
 ]
 SERVER_ONLY = [case_schema, case_cross_schema_fk]

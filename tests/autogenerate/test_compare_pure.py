@@ -8,7 +8,7 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from schemadiff.autogenerate.api import AutogenContext
 from schemadiff.autogenerate.compare import compare_models
-from schemadiff.autogenerate.model import build_model
+from schemadiff.autogenerate.model import build_model, drop_implicit_indexes
 from schemadiff.ddl.normalise import get_normaliser
 from schemadiff.operations import ops
 from schemadiff.runtime.migration import MigrationContext
@@ -100,3 +100,55 @@ def test_compare_models_is_pure():
     compare_models(ctx, upgrade, conn, meta)
     assert upgrade.as_diffs()[0][0] == "add_table"
     assert upgrade.as_diffs()[1][:3] == ("add_column", None, "t")
+
+
+def _fk_table(md: sa.MetaData, *extra: sa.SchemaItem) -> sa.Table:
+    sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True))
+    return sa.Table(
+        "c",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("pid", sa.Integer),
+        sa.Column("n", sa.Integer),
+        sa.ForeignKeyConstraint(["pid"], ["p.id"], name="fk_c_p"),
+        *extra,
+    )
+
+
+def test_innodb_foreign_key_index_is_ignored_unless_declared():
+    """A reflected index named like a key and led by its columns is InnoDB's
+    own; it is compared only when the models declare an index of that name."""
+    normaliser = get_normaliser(_mariadb())
+    conn_md = sa.MetaData()
+    conn_t = _fk_table(
+        conn_md,
+        sa.Index("fk_c_p", "pid", "n"),  # led by the key's columns: InnoDB's
+        sa.Index("ix_c_n", "n"),
+    )
+    assert normaliser.is_implicit_index(
+        next(i for i in conn_t.indexes if i.name == "fk_c_p"), conn_t
+    )
+    other = sa.Table(
+        "d",
+        sa.MetaData(),
+        sa.Column("pid", sa.Integer),
+        sa.Column("n", sa.Integer),
+        sa.ForeignKeyConstraint(["pid"], ["p.id"], name="fk_d_p"),
+        sa.Index("fk_d_p", "n", "pid"),  # not led by the key's columns
+    )
+    assert not normaliser.is_implicit_index(next(iter(other.indexes)), other)
+
+    def conn_indexes(meta_md: sa.MetaData) -> list[str | None]:
+        conn = build_model([conn_t], normaliser, None, reflected=True)
+        meta = build_model(meta_md.tables.values(), normaliser, None, reflected=False)
+        drop_implicit_indexes(conn, meta, normaliser)
+        return [i.name for i in conn.tables[(None, "c")].indexes]
+
+    plain = sa.MetaData()
+    _fk_table(plain, sa.Index("ix_c_n", "n"))
+    assert conn_indexes(plain) == ["ix_c_n"]
+    declared = sa.MetaData()
+    _fk_table(declared, sa.Index("fk_c_p", "pid", "n"), sa.Index("ix_c_n", "n"))
+    assert conn_indexes(declared) == ["fk_c_p", "ix_c_n"]
+    # a table the models drop: its key's index goes with it, not before it
+    assert conn_indexes(sa.MetaData()) == ["ix_c_n"]
