@@ -62,7 +62,13 @@ def upgrade(
 def downgrade(
     config: Config, revision: str, sql: bool = False, tag: str | None = None
 ) -> None:
-    """Downgrade the database to ``revision`` (``-1``, ``base``, an id, ...)."""
+    """Downgrade the database to ``revision`` (``-1``, ``base``, an id, ...).
+
+    A bare ``-N`` removes N revisions one at a time, each time the first head
+    ``current`` lists: at a merge point that un-merges (one version row per
+    parent again); with several heads it closes one branch per step.
+    ``label@-N`` and ``REV-N`` walk down one lineage instead.
+    """
     script = _script(config)
     if ":" in revision:
         starting_rev, destination = _split_range(revision, sql)
@@ -135,7 +141,11 @@ def stamp(
 
 
 def current(config: Config, verbose: bool = False) -> None:
-    """Print the revision(s) the database is at, one line per version row."""
+    """Print the revision(s) the database is at, one line per version row.
+
+    Several heads are listed in graph order (the reverse of ``history``), the
+    order a bare ``downgrade -1`` takes them in.
+    """
     script = _script(config)
 
     def show(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
@@ -143,7 +153,7 @@ def current(config: Config, verbose: bool = False) -> None:
             config.print_stdout(
                 "Current revision(s) for %s:", _describe_target(context)
             )
-        for head in heads:
+        for head in script.revision_map.head_order(heads):
             config.print_stdout(script.get_revision(head).cmd_format(verbose))
         return []
 

@@ -7,7 +7,7 @@ changes that moves the old heads to the new ones:
 - a branch opens (a base, or a revision whose parents are not heads): INSERT;
 - a branch moves along: UPDATE old -> new;
 - branches merge: DELETE all but one merged parent, UPDATE the last one;
-- a downgrade closes a branch: DELETE; it unmerges one: INSERT + UPDATE.
+- a downgrade closes a branch: DELETE; it unmerges one: UPDATE + INSERT.
 
 Statements go through the dialect implementation, so offline mode renders them
 as literal SQL text exactly like the online statements.
@@ -54,8 +54,8 @@ def row_changes(
 
     Returns ``(action, old, new)`` tuples in the order they must run.  Rows are
     reused by UPDATE where possible so that a plain linear upgrade is a single
-    UPDATE and a merge is DELETE(s) followed by one UPDATE, as users expect to
-    see in offline SQL.
+    UPDATE, a merge is DELETE(s) followed by one UPDATE, as users expect to see
+    in offline SQL, and an unmerge is that in reverse.
     """
     removed = list(removed)
     added = list(added)
@@ -67,11 +67,12 @@ def row_changes(
             ("update", old, new) for old, new in zip(removed[surplus:], added)
         )
     else:
+        # The mirror image of a merge: UPDATE the row, then INSERT the others.
         surplus = len(added) - len(removed)
-        actions.extend(("insert", None, rev) for rev in added[:surplus])
         actions.extend(
             ("update", old, new) for old, new in zip(removed, added[surplus:])
         )
+        actions.extend(("insert", None, rev) for rev in added[:surplus])
     return actions
 
 

@@ -336,6 +336,7 @@ class RevisionMap:
         self._bases = tuple(r.revision for r in revs if r.is_base)
         self._real_bases = tuple(r.revision for r in revs if r._is_real_base)
         self._sorted_ids: list[str] | None = None
+        self._rank: dict[str, int] | None = None
         self._propagate_labels(revs, labels)
         self._built = True
 
@@ -728,8 +729,8 @@ class RevisionMap:
                 return ()
             if len(heads) > 1:
                 if delta < 0 and not label:
-                    # Step back along the first recorded head only.
-                    heads = heads[:1]
+                    # Step back along the first head in graph order only.
+                    heads = list(self.head_order(heads)[:1])
                 else:
                     raise RevisionError(
                         f"Relative revision {text} is ambiguous: current heads are "
@@ -783,6 +784,59 @@ class RevisionMap:
             current = cands[0]
         return current
 
+    def head_order(self, heads: Sequence[str]) -> tuple[str, ...]:
+        """``heads`` in graph order: the order ``upgrade heads`` applies them
+        (the reverse of ``history``).
+
+        The database returns version rows in no particular order (it differs
+        between backends); ``current`` lists several heads in this order and a
+        bare ``-N`` downgrade steps back the first of them, so both behave the
+        same everywhere.  Unknown ids keep their place at the end.
+        """
+        unique = tuple(dict.fromkeys(heads))
+        if len(unique) < 2:
+            return unique
+        self._ensure()
+        if self._rank is None:
+            order = self._removal_order(set(self._map), self._real_heads)
+            self._rank = {rid: i for i, rid in enumerate(reversed(order))}
+        rank = self._rank
+        return tuple(sorted(unique, key=lambda rid: rank.get(rid, len(rank))))
+
+    def _step_down(
+        self, current: Sequence[str], steps: int, text: str
+    ) -> list[Revision]:
+        """A bare ``-N`` downgrade: remove N revisions, one at a time, each time
+        the first current head in :meth:`head_order`.
+
+        From a merge point that un-merges (its parents become heads again);
+        from several heads it closes one branch per step, as the sessions in
+        seeds/branches.md show, until one lineage is left to walk down.
+        """
+        heads = list(current)
+        removed: list[Revision] = []
+        for taken in range(steps):
+            if not heads:
+                where = (
+                    "nothing is applied"
+                    if not taken
+                    else f"stopped after {taken} at base"
+                )
+                raise RevisionError(
+                    f"Relative revision {text} didn't produce {steps} "
+                    f"migrations ({where})"
+                )
+            first = self._map[self.head_order(heads)[0]]
+            rest = [h for h in heads if h != first.revision]
+            still_needed = self.ancestors(rest) if rest else set()
+            heads = rest + [
+                p
+                for p in self._normalized_down_revisions(first)
+                if p not in still_needed
+            ]
+            removed.append(first)
+        return removed
+
     # -- plans ----------------------------------------------------------------
 
     def upgrade_plan(self, current_heads: Sequence[str], target: str) -> list[Revision]:
@@ -821,9 +875,11 @@ class RevisionMap:
                 f"Relative revision {target} points above the current revision; "
                 "use upgrade"
             )
+        if m and not m.group("symbol") and not m.group("label"):
+            delta = int(m.group("delta"))
+            if delta < 0:
+                return self._step_down(current, -delta, text)
         targets, branch = self._resolve(target, current, strict=True)
-        if m and not m.group("symbol") and not branch and len(current) > 1:
-            branch = current[0]
         active = self.ancestors(current)
         if not targets:
             roots: Sequence[str] = self._bases

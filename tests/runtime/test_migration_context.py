@@ -66,7 +66,7 @@ def test_reexported_under_migration_module():
         (["a"], ["b"], [("update", "a", "b")]),
         (["a", "b"], ["c"], [("delete", "a", None), ("update", "b", "c")]),
         (["a"], [], [("delete", "a", None)]),
-        (["c"], ["a", "b"], [("insert", None, "a"), ("update", "c", "b")]),
+        (["c"], ["a", "b"], [("update", "c", "b"), ("insert", None, "a")]),
     ],
 )
 def test_row_changes(removed, added, expected):

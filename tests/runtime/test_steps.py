@@ -85,11 +85,14 @@ def test_merge_sql_matches_seed():
     ]
     assert merge[0].short_log == "upgrade ae1027a6acf, 27c6a30d7c24 -> 53fffde5ad5"
 
-    # Downgrading the merge point unmerges: one INSERT, one UPDATE.
+    # Downgrading the merge point unmerges: the seed's SQL in reverse.
     steps = _downgrade(script, "ae1027a6acf", ("53fffde5ad5",))
     heads, actions = _simulate(script, steps, ["53fffde5ad5"])
     assert sorted(heads) == ["27c6a30d7c24", "ae1027a6acf"]
-    assert [a for _, a, _, _ in actions] == ["insert", "update"]
+    assert [a[1:] for a in actions] == [
+        ("update", "53fffde5ad5", "27c6a30d7c24"),
+        ("insert", None, "ae1027a6acf"),
+    ]
 
 
 def test_closing_branches_deletes_rows():

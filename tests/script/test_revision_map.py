@@ -262,6 +262,43 @@ def test_history_ranges(seed_map: RevisionMap) -> None:
     ]
 
 
+def test_bare_minus_n_ignores_row_order(seed_map: RevisionMap) -> None:
+    """The database returns version rows in any order; ``-1`` doesn't care."""
+    heads = ("ae1027a6acf", "27c6a30d7c24")
+    assert seed_map.head_order(heads[::-1]) == heads
+    assert seed_map.head_order(heads) == heads
+    assert ids(seed_map.downgrade_plan(heads[::-1], "-1")) == ["ae1027a6acf"]
+    assert seed_map.resolve("-1", heads[::-1]) == ("1975ea83b712",)
+    assert ids(seed_map.downgrade_plan(heads[::-1], "-3")) == [
+        "ae1027a6acf",
+        "27c6a30d7c24",
+        "1975ea83b712",
+    ]
+    # Reversed history order.
+    history = ids(seed_map.iterate_revisions("heads", "base"))
+    every = seed_map.head_order(sorted(history))
+    assert list(every) == history[::-1]
+
+
+def test_minus_one_from_a_merge_point_unmerges() -> None:
+    m = rmap(
+        ("a", None),
+        ("b1", "a"),
+        ("c1", "a"),
+        ("m", ("b1", "c1")),
+        ("n", "m", {"dependencies": "x"}),
+        ("x", None),
+    )
+    assert ids(m.downgrade_plan(("m",), "-1")) == ["m"]
+    assert ids(m.downgrade_plan(("n",), "-1")) == ["n"]
+    # n goes, its parents m and x become heads; then m is un-merged.
+    assert ids(m.downgrade_plan(("n",), "-2")) == ["n", m.head_order(("m", "x"))[0]]
+    with pytest.raises(RevisionError, match=r"-9 didn't produce 9 .*stopped after 6"):
+        m.downgrade_plan(("n",), "-9")
+    with pytest.raises(RevisionError, match="merges b1, c1; use <branchname>@-1"):
+        m.downgrade_plan(("m",), "m-1")
+
+
 def test_merge_order_follows_first_parent() -> None:
     m = rmap(
         ("1975ea83b712", None),
