@@ -42,16 +42,7 @@ def compare_metadata(migration_context: Any, metadata: sa.MetaData) -> list[Any]
     autogen_context = AutogenContext(migration_context, metadata)
     upgrade_ops = ops.UpgradeOps([])
     produce_revision_ops(autogen_context, upgrade_ops)
-    return list(_diffs(upgrade_ops))
-
-
-def _diffs(container: ops.OpContainer) -> Any:
-    """Flatten containers; a column's several changes stay one nested list."""
-    for op in container.ops:
-        if isinstance(op, ops.OpContainer):
-            yield from _diffs(op)
-        else:
-            yield op.to_diff_tuple()
+    return upgrade_ops.as_diffs()
 
 
 def produce_migrations(

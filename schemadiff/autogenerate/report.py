@@ -43,7 +43,7 @@ existing keys keep their meaning.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,21 +64,15 @@ __all__ = [
 ]
 
 
-def _walk(container: Any) -> Iterator[Any]:
-    for op in container.ops:
-        if isinstance(op, ops.OpContainer):
-            yield from _walk(op)
-        else:
-            yield op
-
-
 def differences(
     upgrade_ops_list: Iterable[ops.UpgradeOps], dialect: Any = None
 ) -> list[dict[str, Any]]:
     """One report entry per difference, for every UpgradeOps given."""
     entries: list[dict[str, Any]] = []
     for upgrade_ops in upgrade_ops_list:
-        for op in _walk(upgrade_ops):
+        # the walk of UpgradeOps.as_diffs(); a column's nested modify_* list
+        # becomes one entry per change
+        for op in upgrade_ops.leaf_ops():
             entries.extend(_entries_for_op(op, dialect))
     return entries
 

@@ -10,7 +10,7 @@ classmethods named like the ``op.*`` API (``create_table``, ``batch_add_column``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import schema as sa_schema
@@ -1819,20 +1819,18 @@ class OpContainer(MigrateOperation):
     def is_empty(self) -> bool:
         return not self.ops
 
-    def as_diffs(self) -> Any:
-        return list(OpContainer._ops_as_diffs(self))
-
-    @classmethod
-    def _ops_as_diffs(cls, migrations: OpContainer) -> Iterable[Any]:
-        for op in migrations.ops:
+    def leaf_ops(self) -> Iterator[MigrateOperation]:
+        """The directives inside, nested containers walked through, in order."""
+        for op in self.ops:
             if isinstance(op, OpContainer):
-                yield from cls._ops_as_diffs(op)
+                yield from op.leaf_ops()
             else:
-                diff = op.to_diff_tuple()
-                if isinstance(diff, list):
-                    yield from diff
-                else:
-                    yield diff
+                yield op
+
+    def as_diffs(self) -> list[Any]:
+        """One diff per directive, as ``compare_metadata`` returns them: a
+        column's several changes stay one nested list of ``modify_*`` tuples."""
+        return [op.to_diff_tuple() for op in self.leaf_ops()]
 
 
 class ModifyTableOps(OpContainer):

@@ -242,13 +242,15 @@ def test_directive_round_trips() -> None:
     assert isinstance(downgrade.ops[0], ops.ModifyTableOps)
     assert isinstance(downgrade.ops[0].ops[1], ops.DropColumnOp)
     assert isinstance(downgrade.ops[1], ops.DropTableOp)
-    assert [d[0] for d in upgrade.as_diffs()] == [
-        "add_table",
-        "add_column",
+    # compare_metadata's shape: a column's changes stay one nested list
+    diffs = upgrade.as_diffs()
+    assert [d[0] for d in diffs[:2]] == ["add_table", "add_column"]
+    assert [d[0] for d in diffs[2]] == [
         "modify_type",
         "modify_nullable",
         "modify_comment",
     ]
+    assert len(diffs) == 3
     assert ops.UpgradeOps().is_empty() and not upgrade.is_empty()
     script = ops.MigrationScript("abc", upgrade, downgrade, message="m")
     assert script.upgrade_ops is upgrade and script.downgrade_ops_list == [downgrade]
