@@ -7,7 +7,8 @@ the heads the database reports, then imports the user's env.py to run them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from schemadiff.runtime.environment import EnvironmentContext
@@ -37,26 +38,50 @@ def _split_range(revision: str, sql: bool) -> tuple[str | None, str]:
     return (start or None), (end or "head")
 
 
+def run_env_with(config: Config, script: Any, fn: Any, **kw: Any) -> None:
+    """Import env.py under an EnvironmentContext whose ``fn`` gets the
+    database's current heads (and the MigrationContext) and returns the steps
+    to run; ``kw`` goes to the EnvironmentContext."""
+    with EnvironmentContext(config, script, fn=fn, **kw):
+        script.run_env()
+
+
+def _run_steps(
+    config: Config,
+    script: Any,
+    planner: Callable[[tuple[str, ...]], list[Any]],
+    sql: bool,
+    starting_rev: str | None,
+    destination_rev: Any,
+    tag: str | None,
+    **kw: Any,
+) -> None:
+    """Run the steps ``planner(current_heads)`` returns (upgrade, downgrade or
+    stamp), online or as SQL."""
+
+    def plan(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
+        return planner(heads)
+
+    run_env_with(
+        config,
+        script,
+        plan,
+        as_sql=sql,
+        starting_rev=starting_rev,
+        destination_rev=destination_rev,
+        tag=tag,
+        **kw,
+    )
+
+
 def upgrade(
     config: Config, revision: str, sql: bool = False, tag: str | None = None
 ) -> None:
     """Upgrade the database to ``revision`` (``head``, ``heads``, ``+N``, ...)."""
     script = _script(config)
     starting_rev, destination = _split_range(revision, sql)
-
-    def plan(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
-        return script._upgrade_revs(destination, heads)
-
-    with EnvironmentContext(
-        config,
-        script,
-        fn=plan,
-        as_sql=sql,
-        starting_rev=starting_rev,
-        destination_rev=destination,
-        tag=tag,
-    ):
-        script.run_env()
+    plan = partial(script._upgrade_revs, destination)
+    _run_steps(config, script, plan, sql, starting_rev, destination, tag)
 
 
 def downgrade(
@@ -67,7 +92,7 @@ def downgrade(
     A bare ``-N`` removes N revisions one at a time, each time the first head
     ``current`` lists: at a merge point that un-merges (one version row per
     parent again); with several heads it closes one branch per step.
-    ``label@-N`` and ``REV-N`` walk down one lineage instead.
+    ``label@-N`` steps down that branch only.
     """
     script = _script(config)
     if ":" in revision:
@@ -80,20 +105,8 @@ def downgrade(
         )
     else:
         starting_rev, destination = None, revision
-
-    def plan(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
-        return script._downgrade_revs(destination, heads)
-
-    with EnvironmentContext(
-        config,
-        script,
-        fn=plan,
-        as_sql=sql,
-        starting_rev=starting_rev,
-        destination_rev=destination,
-        tag=tag,
-    ):
-        script.run_env()
+    plan = partial(script._downgrade_revs, destination)
+    _run_steps(config, script, plan, sql, starting_rev, destination, tag)
 
 
 def stamp(
@@ -124,20 +137,9 @@ def stamp(
         raise CommandError("Can't use --purge with --sql mode")
     targets = tuple(destinations)
 
-    def plan(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
-        return script._stamp_revs(targets, heads)
-
-    with EnvironmentContext(
-        config,
-        script,
-        fn=plan,
-        as_sql=sql,
-        starting_rev=starting_rev,
-        destination_rev=targets[0] if len(targets) == 1 else targets,
-        tag=tag,
-        purge=purge,
-    ):
-        script.run_env()
+    plan = partial(script._stamp_revs, targets)
+    destination = targets[0] if len(targets) == 1 else targets
+    _run_steps(config, script, plan, sql, starting_rev, destination, tag, purge=purge)
 
 
 def current(config: Config, verbose: bool = False) -> None:
@@ -157,8 +159,7 @@ def current(config: Config, verbose: bool = False) -> None:
             config.print_stdout(script.get_revision(head).cmd_format(verbose))
         return []
 
-    with EnvironmentContext(config, script, fn=show, dont_mutate=True):
-        script.run_env()
+    run_env_with(config, script, show, dont_mutate=True)
 
 
 def ensure_version(config: Config, sql: bool = False) -> None:
@@ -169,8 +170,7 @@ def ensure_version(config: Config, sql: bool = False) -> None:
         context.version_table.create(checkfirst=True)
         return []
 
-    with EnvironmentContext(config, script, fn=create, as_sql=sql, dont_mutate=True):
-        script.run_env()
+    run_env_with(config, script, create, as_sql=sql, dont_mutate=True)
 
 
 def _describe_target(context: MigrationContext) -> str:

@@ -37,14 +37,13 @@ def _with_current_heads(
 
     Read-only: a database without a version table is left without one.
     """
-    from schemadiff.runtime.environment import EnvironmentContext
+    from schemadiff.runtime.commands import run_env_with
 
     def fn(rev: Any, context: Any) -> list[Any]:
         use(tuple(rev or ()))
         return []
 
-    with EnvironmentContext(config, script, fn=fn, dont_mutate=True):
-        script.run_env()
+    run_env_with(config, script, fn, dont_mutate=True)
 
 
 def _revision_environment(config: Config) -> bool:
@@ -90,7 +89,7 @@ def revision(
             config=config,
         )
     from schemadiff.autogenerate.render import RevisionContext
-    from schemadiff.runtime.environment import EnvironmentContext
+    from schemadiff.runtime.commands import run_env_with
 
     revision_context = RevisionContext(
         config,
@@ -106,14 +105,13 @@ def revision(
         },
         process_revision_directives=process_revision_directives,
     )
-    with EnvironmentContext(
+    run_env_with(
         config,
         script,
-        fn=revision_context.run_no_autogenerate,
+        revision_context.run_no_autogenerate,
         as_sql=sql,
         revision_context=revision_context,
-    ):
-        script.run_env()
+    )
     scripts = revision_context.generate_scripts()
     if not scripts:
         return None

@@ -202,22 +202,30 @@ class StampStep(MigrationStep):
 # ------------------------------------------------------------------ planning
 
 
+def _revision_steps(
+    script: ScriptDirectory,
+    destination: str,
+    current_heads: Iterable[str],
+    is_upgrade: bool,
+) -> list[RevisionStep]:
+    revision_map = script.revision_map
+    make_plan = revision_map.upgrade_plan if is_upgrade else revision_map.downgrade_plan
+    plan = make_plan(tuple(current_heads), destination)
+    return [RevisionStep(revision_map, rev, is_upgrade) for rev in plan]
+
+
 def upgrade_steps(
     script: ScriptDirectory, destination: str, current_heads: Iterable[str]
 ) -> list[RevisionStep]:
     """Steps that bring a database at ``current_heads`` up to ``destination``."""
-    revision_map = script.revision_map
-    plan = revision_map.upgrade_plan(tuple(current_heads), destination)
-    return [RevisionStep(revision_map, rev, True) for rev in plan]
+    return _revision_steps(script, destination, current_heads, True)
 
 
 def downgrade_steps(
     script: ScriptDirectory, destination: str, current_heads: Iterable[str]
 ) -> list[RevisionStep]:
     """Steps that take a database at ``current_heads`` down to ``destination``."""
-    revision_map = script.revision_map
-    plan = revision_map.downgrade_plan(tuple(current_heads), destination)
-    return [RevisionStep(revision_map, rev, False) for rev in plan]
+    return _revision_steps(script, destination, current_heads, False)
 
 
 def stamp_steps(

@@ -8,6 +8,18 @@ import sqlalchemy as sa
 
 from tests.helpers import make_project, run_cli
 
+#: Revision ids of seeds/branches.md, used by the end-to-end tests.
+ACCOUNT = "1975ea83b712"
+COLUMN = "ae1027a6acf"
+CART = "27c6a30d7c24"
+MERGE = "53fffde5ad5"
+
+
+def table_ops(name: str) -> tuple[str, str]:
+    """Upgrade/downgrade bodies that create/drop a one-column table."""
+    up = f"""op.create_table("{name}", sa.Column("id", sa.Integer, primary_key=True))"""
+    return up, f'op.drop_table("{name}")'
+
 
 class Project:
     """An ``init``-ed project whose ini points at one test database."""

@@ -23,6 +23,37 @@ from tests.script._seed import (
 
 BRANCH_POINT = ("1975ea83b712", "ae1027a6acf", "27c6a30d7c24")
 
+#: The seed's ``revision`` commands that more than one session runs (the seed's
+#: ids given as --rev-id).
+NEW_CART_COLUMN = (
+    "revision",
+    "-m",
+    "add a shopping cart column",
+    "--head",
+    "shoppingcart@head",
+    "--rev-id",
+    "d747a8a8879",
+)
+NEW_ACCOUNT_COLUMN = (
+    "revision",
+    "-m",
+    "add another account column",
+    "--head",
+    "ae10@head",
+    "--rev-id",
+    "55af2cb1c267",
+)
+NEW_NETWORKING_BASE = (
+    "revision",
+    "-m",
+    "create networking branch",
+    "--head=base",
+    "--branch-label=networking",
+    "--version-path=model/networking",
+    "--rev-id",
+    "3cac04ae8714",
+)
+
 
 def branch_point_project(tmp_path: Path, shoppingcart_label: bool = False) -> Path:
     proj = project(tmp_path)
@@ -271,13 +302,7 @@ def test_branch_labels_sessions(tmp_path: Path) -> None:
     )
     assert cli(
         proj,
-        "revision",
-        "-m",
-        "add a shopping cart column",
-        "--head",
-        "shoppingcart@head",
-        "--rev-id",
-        "d747a8a8879",
+        *NEW_CART_COLUMN,
     ) == [
         "  Generating foo/versions/d747a8a8879_add_a_shopping_cart_column.py ... done"
     ]
@@ -304,13 +329,7 @@ def test_branch_labels_sessions(tmp_path: Path) -> None:
         """)
     assert cli(
         proj,
-        "revision",
-        "-m",
-        "add another account column",
-        "--head",
-        "ae10@head",
-        "--rev-id",
-        "55af2cb1c267",
+        *NEW_ACCOUNT_COLUMN,
     ) == [
         "  Generating foo/versions/55af2cb1c267_add_another_account_column.py ... done"
     ]
@@ -363,14 +382,7 @@ def test_multiple_bases_sessions(tmp_path: Path) -> None:
     proj = multi_base_project(tmp_path)
     assert cli(
         proj,
-        "revision",
-        "-m",
-        "create networking branch",
-        "--head=base",
-        "--branch-label=networking",
-        "--version-path=model/networking",
-        "--rev-id",
-        "3cac04ae8714",
+        *NEW_NETWORKING_BASE,
     ) == [
         "  Creating directory model/networking ... done",
         "  Generating model/networking/3cac04ae8714_create_networking_branch.py ... done",
@@ -419,23 +431,11 @@ def test_multiple_bases_sessions(tmp_path: Path) -> None:
     # The seed's later "upgrade heads" shows d747 and 55af present as well.
     cli(
         proj,
-        "revision",
-        "-m",
-        "add a shopping cart column",
-        "--head",
-        "shoppingcart@head",
-        "--rev-id",
-        "d747a8a8879",
+        *NEW_CART_COLUMN,
     )
     cli(
         proj,
-        "revision",
-        "-m",
-        "add another account column",
-        "--head",
-        "ae10@head",
-        "--rev-id",
-        "55af2cb1c267",
+        *NEW_ACCOUNT_COLUMN,
     )
     assert running(cli(proj, "upgrade", "heads")) == seed("""
         INFO  [alembic.migration] Running upgrade  -> 1975ea83b712, create account table
@@ -455,14 +455,7 @@ def test_template_without_branch_labels(tmp_path: Path) -> None:
     )
     assert cli(
         proj,
-        "revision",
-        "-m",
-        "create networking branch",
-        "--head=base",
-        "--branch-label=networking",
-        "--version-path=model/networking",
-        "--rev-id",
-        "3cac04ae8714",
+        *NEW_NETWORKING_BASE,
         ok=False,
     )[-1] == (
         "FAILED: Version 3cac04ae8714 specified branch_labels networking, however "
