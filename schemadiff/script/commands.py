@@ -127,9 +127,9 @@ def merge(
 ) -> Script:
     """Write a revision whose down_revision joins ``revisions`` (or ``heads``).
 
-    Any revisions may be joined, heads or not, one or several, as long as none
-    is an ancestor of another (that merge would say nothing: the descendant
-    already includes its ancestor).
+    Only heads are joined, as users of other tools expect: merging a revision
+    that already has descendants would leave a stray branch behind.  Naming
+    one head is allowed (the merge is then a plain next revision).
     """
     script = _script(config)
     if isinstance(revisions, str):
@@ -144,6 +144,12 @@ def merge(
             raise CommandError(
                 f"Can't merge {rev} with its own ancestor {', '.join(overlap)}"
             )
+    not_heads = [rev for rev in targets if not rmap.get_revision(rev).is_head]
+    if not_heads:
+        raise CommandError(
+            f"Can't merge {', '.join(not_heads)}: not a head revision; merge "
+            "heads only (see 'schemadiff heads')"
+        )
     if _revision_environment(config):
         _with_current_heads(config, script, lambda heads: None)
     return script.generate_revision(

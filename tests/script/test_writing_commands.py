@@ -50,29 +50,40 @@ def _branch_point(tmp_path: Path) -> Path:
     return proj
 
 
-def test_merge_accepts_non_heads_and_single_revisions(tmp_path: Path) -> None:
+def test_merge_joins_heads_and_refuses_non_heads(tmp_path: Path) -> None:
     proj = _branch_point(tmp_path)
     cli(proj, "revision", "-m", "more", "--head", CART, "--rev-id", "c2")
 
-    # CART is no longer a head, and it's no ancestor of COLUMN: that's fine
-    # (naming COLUMN twice joins it once).
-    out = cli(proj, "merge", "-m", "m", COLUMN[:4], CART[:4], COLUMN, "--rev-id", "m1")
-    assert out == ["  Generating foo/versions/m1_m.py ... done"]
-    assert _down_revision(proj, "m1") == (COLUMN, CART)
-    assert sorted(cli(proj, "heads")) == ["c2 (head)", "m1 (head)"]
+    # CART now has a descendant: merging it would leave c2 as a stray head.
+    assert failed(proj, "merge", "-m", "m", COLUMN, CART) == (
+        f"FAILED: Can't merge {CART}: not a head revision; merge heads only "
+        "(see 'schemadiff heads')"
+    )
 
-    # A single revision is accepted too (here: a new branch off a non-head).
-    cli(proj, "merge", "-m", "solo", BRANCH_POINT, "--rev-id", "s1")
-    assert _down_revision(proj, "s1") == BRANCH_POINT
-    assert sorted(cli(proj, "heads")) == [
-        "c2 (head)",
-        "m1 (head)",
-        "s1 (head)",
-    ]
+    # Naming a head twice (or by prefix) joins it once.
+    out = cli(proj, "merge", "-m", "m", COLUMN[:4], "c2", COLUMN, "--rev-id", "m1")
+    assert out == ["  Generating foo/versions/m1_m.py ... done"]
+    assert _down_revision(proj, "m1") == (COLUMN, "c2")
+    assert cli(proj, "heads") == ["m1 (head)"]
+
+    # A single head is accepted too: the merge is then a plain next revision.
+    cli(proj, "merge", "-m", "solo", "m1", "--rev-id", "s1")
+    assert _down_revision(proj, "s1") == "m1"
 
     # `heads` joins every head, whatever their number.
+    cli(
+        proj,
+        "revision",
+        "-m",
+        "side",
+        "--head",
+        BRANCH_POINT,
+        "--splice",
+        "--rev-id",
+        "x1",
+    )
     cli(proj, "merge", "heads", "-m", "all", "--rev-id", "all1")
-    assert _down_revision(proj, "all1") == ("c2", "m1", "s1")
+    assert _down_revision(proj, "all1") == ("s1", "x1")
     assert cli(proj, "heads") == ["all1 (head)"]
 
 
