@@ -265,13 +265,13 @@ class DropConstraintOp(MigrateOperation):
         return operations.invoke(op)
 
 
-@Operations.register_operation("create_primary_key")
-@BatchOperations.register_operation("create_primary_key", "batch_create_primary_key")
-@AddConstraintOp.register_add_constraint("primary_key_constraint")
-class CreatePrimaryKeyOp(AddConstraintOp):
-    """Add a primary key constraint."""
+class _ColumnListConstraintOp(AddConstraintOp):
+    """A constraint over a list of the table's columns (primary key, unique)."""
 
-    constraint_type = "primarykey"  # type: ignore[assignment]
+    #: the SchemaObjects method that builds the constraint
+    _factory: str
+    #: constraint attributes carried over by from_constraint when set
+    _kept_attrs: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -289,24 +289,41 @@ class CreatePrimaryKeyOp(AddConstraintOp):
         self.kw = kw
 
     @classmethod
-    def from_constraint(cls, constraint: Constraint) -> CreatePrimaryKeyOp:
+    def from_constraint(cls, constraint: Constraint) -> Any:
         table = table_for_constraint(constraint)
+        kw: dict[str, Any] = {
+            attr: getattr(constraint, attr)
+            for attr in cls._kept_attrs
+            if getattr(constraint, attr)
+        }
+        kw.update(constraint.dialect_kwargs)
         return cls(
             constraint_name_or_none(constraint.name),
             table.name,
             [c.name for c in constraint.columns],  # type: ignore[attr-defined]
             schema=table.schema,
-            **constraint.dialect_kwargs,
+            **kw,
         )
 
     def to_constraint(self, migration_context: Any = None) -> Constraint:
-        return SchemaObjects(migration_context).primary_key_constraint(
+        factory = getattr(SchemaObjects(migration_context), self._factory)
+        return factory(
             self.constraint_name,
             self.table_name,
             self.columns,
             schema=self.schema,
             **self.kw,
         )
+
+
+@Operations.register_operation("create_primary_key")
+@BatchOperations.register_operation("create_primary_key", "batch_create_primary_key")
+@AddConstraintOp.register_add_constraint("primary_key_constraint")
+class CreatePrimaryKeyOp(_ColumnListConstraintOp):
+    """Add a primary key constraint."""
+
+    constraint_type = "primarykey"  # type: ignore[assignment]
+    _factory = "primary_key_constraint"
 
     @classmethod
     def create_primary_key(
@@ -347,51 +364,12 @@ class CreatePrimaryKeyOp(AddConstraintOp):
     "create_unique_constraint", "batch_create_unique_constraint"
 )
 @AddConstraintOp.register_add_constraint("unique_constraint")
-class CreateUniqueConstraintOp(AddConstraintOp):
+class CreateUniqueConstraintOp(_ColumnListConstraintOp):
     """Add a unique constraint."""
 
     constraint_type = "unique"  # type: ignore[assignment]
-
-    def __init__(
-        self,
-        constraint_name: str | None,
-        table_name: str,
-        columns: Sequence[str],
-        *,
-        schema: str | None = None,
-        **kw: Any,
-    ) -> None:
-        self.constraint_name = constraint_name
-        self.table_name = table_name
-        self.columns = columns
-        self.schema = schema
-        self.kw = kw
-
-    @classmethod
-    def from_constraint(cls, constraint: Constraint) -> CreateUniqueConstraintOp:
-        table = table_for_constraint(constraint)
-        kw: dict[str, Any] = {}
-        if constraint.deferrable:
-            kw["deferrable"] = constraint.deferrable
-        if constraint.initially:
-            kw["initially"] = constraint.initially
-        kw.update(constraint.dialect_kwargs)
-        return cls(
-            constraint_name_or_none(constraint.name),
-            table.name,
-            [c.name for c in constraint.columns],  # type: ignore[attr-defined]
-            schema=table.schema,
-            **kw,
-        )
-
-    def to_constraint(self, migration_context: Any = None) -> Constraint:
-        return SchemaObjects(migration_context).unique_constraint(
-            self.constraint_name,
-            self.table_name,
-            self.columns,
-            schema=self.schema,
-            **self.kw,
-        )
+    _factory = "unique_constraint"
+    _kept_attrs = ("deferrable", "initially")
 
     @classmethod
     def create_unique_constraint(
@@ -513,18 +491,14 @@ class CreateForeignKeyOp(AddConstraintOp):
     ) -> None:
         """Add a foreign key from ``source_table(local_cols)`` to
         ``referent_table(remote_cols)``."""
-        name = "create_foreign_key"
-        _require_name(constraint_name, "constraint_name", name)
-        _require_name(source_table, "source_table", name)
-        _require_name(referent_table, "referent_table", name)
-        local = _require_column_names(local_cols, "local_cols", name)
-        remote = _require_column_names(remote_cols, "remote_cols", name)
-        op = cls(
+        _require_name(constraint_name, "constraint_name", "create_foreign_key")
+        _require_name(source_table, "source_table", "create_foreign_key")
+        op = cls._checked(
             constraint_name,
             source_table,
             referent_table,
-            local,
-            remote,
+            local_cols,
+            remote_cols,
             onupdate=onupdate,
             ondelete=ondelete,
             deferrable=deferrable,
@@ -535,6 +509,23 @@ class CreateForeignKeyOp(AddConstraintOp):
             **dialect_kw,
         )
         return operations.invoke(op)
+
+    @classmethod
+    def _checked(
+        cls,
+        constraint_name: str | None,
+        source_table: str,
+        referent_table: str,
+        local_cols: list[str],
+        remote_cols: list[str],
+        **kw: Any,
+    ) -> CreateForeignKeyOp:
+        """The directive, once the referent and the column lists are checked."""
+        name = "create_foreign_key"
+        _require_name(referent_table, "referent_table", name)
+        local = _require_column_names(local_cols, "local_cols", name)
+        remote = _require_column_names(remote_cols, "remote_cols", name)
+        return cls(constraint_name, source_table, referent_table, local, remote, **kw)
 
     @classmethod
     def batch_create_foreign_key(
@@ -554,16 +545,12 @@ class CreateForeignKeyOp(AddConstraintOp):
         **dialect_kw: Any,
     ) -> None:
         """Add a foreign key from the batch table."""
-        name = "create_foreign_key"
-        _require_name(referent_table, "referent_table", name)
-        local = _require_column_names(local_cols, "local_cols", name)
-        remote = _require_column_names(remote_cols, "remote_cols", name)
-        op = cls(
+        op = cls._checked(
             constraint_name,
             operations.impl.table_name,
             referent_table,
-            local,
-            remote,
+            local_cols,
+            remote_cols,
             onupdate=onupdate,
             ondelete=ondelete,
             deferrable=deferrable,
@@ -823,15 +810,15 @@ class CreateIndexOp(MigrateOperation):
 
     @classmethod
     def from_index(cls, index: Index) -> CreateIndexOp:
-        assert index.table is not None
+        table = _table_of_index(index)
         return cls(
             index.name,
-            index.table.name,
+            table.name,
             [
                 e.name if isinstance(e, sa_schema.Column) else e
                 for e in index.expressions
             ],
-            schema=index.table.schema,
+            schema=table.schema,
             unique=bool(index.unique),
             **index.kwargs,
         )
@@ -898,6 +885,15 @@ class CreateIndexOp(MigrateOperation):
         return operations.invoke(op)
 
 
+def _table_of_index(index: Index) -> Table:
+    if index.table is None:
+        raise CommandError(
+            f"index {index.name!r} is not attached to a table; a directive needs "
+            "the table's name"
+        )
+    return index.table
+
+
 @Operations.register_operation("drop_index")
 @BatchOperations.register_operation("drop_index", "batch_drop_index")
 class DropIndexOp(MigrateOperation):
@@ -928,11 +924,11 @@ class DropIndexOp(MigrateOperation):
 
     @classmethod
     def from_index(cls, index: Index) -> DropIndexOp:
-        assert index.table is not None
+        table = _table_of_index(index)
         return cls(
             index.name,
-            table_name=index.table.name,
-            schema=index.table.schema,
+            table_name=table.name,
+            schema=table.schema,
             _reverse=CreateIndexOp.from_index(index),
             **index.kwargs,
         )
@@ -1032,24 +1028,12 @@ class CreateTableOp(MigrateOperation):
             schema=table.schema,
             _namespace_metadata=_namespace_metadata,
             _constraints_included=True,
-            comment=table.comment,
-            info=dict(table.info),
-            prefixes=list(table._prefixes),
-            **table.kwargs,
+            **_table_kw(table),
         )
 
     def to_table(self, migration_context: Any = None) -> Table:
-        kw = dict(self.kw)
-        if self.prefixes:
-            kw["prefixes"] = list(self.prefixes)
-        return SchemaObjects(migration_context).table(
-            self.table_name,
-            *self.columns,
-            schema=self.schema,
-            comment=self.comment,
-            info=dict(self.info) if self.info else {},
-            _constraints_included=self._constraints_included,
-            **kw,
+        return _build_table(
+            migration_context, self, self.columns, self._constraints_included, self.kw
         )
 
     @classmethod
@@ -1111,34 +1095,20 @@ class DropTableOp(MigrateOperation):
         return cls(
             table.name,
             schema=table.schema,
-            table_kw={
-                "comment": table.comment,
-                "info": dict(table.info),
-                "prefixes": list(table._prefixes),
-                **table.kwargs,
-            },
+            table_kw=_table_kw(table),
             _reverse=CreateTableOp.from_table(
                 table, _namespace_metadata=_namespace_metadata
             ),
         )
 
     def to_table(self, migration_context: Any = None) -> Table:
-        items: list[Any] = []
-        constraints_included = False
-        if self._reverse is not None:
-            items = list(self._reverse.columns)
-            constraints_included = self._reverse._constraints_included
-        kw = dict(self.table_kw)
-        if self.prefixes:
-            kw["prefixes"] = list(self.prefixes)
-        return SchemaObjects(migration_context).table(
-            self.table_name,
-            *items,
-            schema=self.schema,
-            comment=self.comment,
-            info=dict(self.info) if self.info else {},
-            _constraints_included=constraints_included,
-            **kw,
+        create = self._reverse
+        return _build_table(
+            migration_context,
+            self,
+            create.columns if create is not None else [],
+            create is not None and create._constraints_included,
+            self.table_kw,
         )
 
     @classmethod
@@ -1155,6 +1125,39 @@ class DropTableOp(MigrateOperation):
         _require_name(table_name, "table_name", "drop_table")
         op = cls(table_name, schema=schema, if_exists=if_exists, table_kw=kw)
         return operations.invoke(op)
+
+
+def _table_kw(table: Table) -> dict[str, Any]:
+    """A table's comment, info, prefixes and dialect keywords, as keywords."""
+    return {
+        "comment": table.comment,
+        "info": dict(table.info),
+        "prefixes": list(table._prefixes),
+        **table.kwargs,
+    }
+
+
+def _build_table(
+    migration_context: Any,
+    op: CreateTableOp | DropTableOp,
+    items: Sequence[Any],
+    constraints_included: bool,
+    table_kw: dict[str, Any],
+) -> Table:
+    """The Table a create/drop directive describes (comment, info, prefixes
+    and dialect keywords included)."""
+    kw = dict(table_kw)
+    if op.prefixes:
+        kw["prefixes"] = list(op.prefixes)
+    return SchemaObjects(migration_context).table(
+        op.table_name,
+        *items,
+        schema=op.schema,
+        comment=op.comment,
+        info=dict(op.info) if op.info else {},
+        _constraints_included=constraints_included,
+        **kw,
+    )
 
 
 class AlterTableOp(MigrateOperation):
@@ -1328,6 +1331,14 @@ class DropTableCommentOp(AlterTableOp):
 
 _MODIFY_KEY = re.compile(r"^(?:existing|modify)_(.+)$")
 
+#: AlterColumnOp's diff kinds: (kind, attribute, the "unchanged" marker)
+_DIFF_KINDS = (
+    ("modify_type", "type", None),
+    ("modify_nullable", "nullable", None),
+    ("modify_default", "server_default", False),
+    ("modify_comment", "comment", False),
+)
+
 
 @Operations.register_operation("alter_column")
 @BatchOperations.register_operation("alter_column", "batch_alter_column")
@@ -1365,64 +1376,20 @@ class AlterColumnOp(AlterTableOp):
         self.kw = kw
 
     def to_diff_tuple(self) -> list[tuple[Any, ...]]:
+        """One ``modify_*`` tuple per changed attribute: kind, schema, table,
+        column, the other attributes' existing values, old value, new value."""
         diffs: list[tuple[Any, ...]] = []
         where = (self.schema, self.table_name, self.column_name)
-        if self.modify_type is not None:
-            diffs.append(
-                (
-                    "modify_type",
-                    *where,
-                    {
-                        "existing_nullable": self.existing_nullable,
-                        "existing_server_default": self.existing_server_default,
-                        "existing_comment": self.existing_comment,
-                    },
-                    self.existing_type,
-                    self.modify_type,
-                )
-            )
-        if self.modify_nullable is not None:
-            diffs.append(
-                (
-                    "modify_nullable",
-                    *where,
-                    {
-                        "existing_type": self.existing_type,
-                        "existing_server_default": self.existing_server_default,
-                        "existing_comment": self.existing_comment,
-                    },
-                    self.existing_nullable,
-                    self.modify_nullable,
-                )
-            )
-        if self.modify_server_default is not False:
-            diffs.append(
-                (
-                    "modify_default",
-                    *where,
-                    {
-                        "existing_nullable": self.existing_nullable,
-                        "existing_type": self.existing_type,
-                        "existing_comment": self.existing_comment,
-                    },
-                    self.existing_server_default,
-                    self.modify_server_default,
-                )
-            )
-        if self.modify_comment is not False:
-            diffs.append(
-                (
-                    "modify_comment",
-                    *where,
-                    {
-                        "existing_nullable": self.existing_nullable,
-                        "existing_type": self.existing_type,
-                        "existing_server_default": self.existing_server_default,
-                    },
-                    self.existing_comment,
-                    self.modify_comment,
-                )
-            )
+        for kind, attr, unchanged in _DIFF_KINDS:
+            new = getattr(self, f"modify_{attr}")
+            if new is unchanged:
+                continue
+            others = {
+                f"existing_{other}": getattr(self, f"existing_{other}")
+                for _, other, _ in _DIFF_KINDS
+                if other != attr
+            }
+            diffs.append((kind, *where, others, getattr(self, f"existing_{attr}"), new))
         return diffs
 
     def has_changes(self) -> bool:
@@ -1438,18 +1405,10 @@ class AlterColumnOp(AlterTableOp):
 
     def reverse(self) -> AlterColumnOp:
         values = dict(self.kw)
-        values["existing_type"] = self.existing_type
-        values["existing_nullable"] = self.existing_nullable
-        values["existing_server_default"] = self.existing_server_default
-        values["existing_comment"] = self.existing_comment
-        if self.modify_type is not None:
-            values["modify_type"] = self.modify_type
-        if self.modify_nullable is not None:
-            values["modify_nullable"] = self.modify_nullable
-        if self.modify_server_default is not False:
-            values["modify_server_default"] = self.modify_server_default
-        if self.modify_comment is not False:
-            values["modify_comment"] = self.modify_comment
+        for _, attr, unchanged in _DIFF_KINDS:
+            values[f"existing_{attr}"] = getattr(self, f"existing_{attr}")
+            if getattr(self, f"modify_{attr}") is not unchanged:
+                values[f"modify_{attr}"] = getattr(self, f"modify_{attr}")
         attrs = {m.group(1) for m in map(_MODIFY_KEY.match, values) if m}
         for attr in attrs:
             new_key, old_key = f"modify_{attr}", f"existing_{attr}"
@@ -1485,16 +1444,43 @@ class AlterColumnOp(AlterTableOp):
         """Alter a column; pass only what changes plus ``existing_*`` hints,
         which MySQL/MariaDB need to restate the whole column."""
         _require_name(table_name, "table_name", "alter_column")
-        _require_name(column_name, "column_name", "alter_column")
-        _require_name(new_column_name, "new_column_name", "alter_column")
-        op = cls(
+        op = cls._from_api(
             table_name,
             column_name,
             schema=schema,
+            nullable=nullable,
+            comment=comment,
+            server_default=server_default,
+            new_column_name=new_column_name,
+            type_=type_,
             existing_type=existing_type,
             existing_server_default=existing_server_default,
             existing_nullable=existing_nullable,
             existing_comment=existing_comment,
+            **kw,
+        )
+        return operations.invoke(op)
+
+    @classmethod
+    def _from_api(
+        cls,
+        table_name: str,
+        column_name: str,
+        *,
+        nullable: bool | None,
+        comment: str | None | bool,
+        server_default: Any,
+        new_column_name: str | None,
+        type_: Any,
+        **kw: Any,
+    ) -> AlterColumnOp:
+        """The directive from ``op.alter_column``'s argument names (the new
+        values are ``modify_*`` here)."""
+        _require_name(column_name, "column_name", "alter_column")
+        _require_name(new_column_name, "new_column_name", "alter_column")
+        return cls(
+            table_name,
+            column_name,
             modify_name=new_column_name,
             modify_type=type_,
             modify_server_default=server_default,
@@ -1502,7 +1488,6 @@ class AlterColumnOp(AlterTableOp):
             modify_comment=comment,
             **kw,
         )
-        return operations.invoke(op)
 
     @classmethod
     def batch_alter_column(
@@ -1524,21 +1509,19 @@ class AlterColumnOp(AlterTableOp):
         **kw: Any,
     ) -> None:
         """Alter a column of the batch table."""
-        _require_name(column_name, "column_name", "alter_column")
-        _require_name(new_column_name, "new_column_name", "alter_column")
-        op = cls(
+        op = cls._from_api(
             operations.impl.table_name,
             column_name,
             schema=operations.impl.schema,
+            nullable=nullable,
+            comment=comment,
+            server_default=server_default,
+            new_column_name=new_column_name,
+            type_=type_,
             existing_type=existing_type,
             existing_server_default=existing_server_default,
             existing_nullable=existing_nullable,
             existing_comment=existing_comment,
-            modify_name=new_column_name,
-            modify_type=type_,
-            modify_server_default=server_default,
-            modify_nullable=nullable,
-            modify_comment=comment,
             insert_before=insert_before,
             insert_after=insert_after,
             **kw,
