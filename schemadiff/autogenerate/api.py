@@ -22,7 +22,7 @@ from schemadiff.autogenerate.reflect import (
 )
 from schemadiff.ddl.normalise import Normaliser, get_normaliser
 from schemadiff.operations import ops
-from schemadiff.util import CommandError
+from schemadiff.util import CommandError, to_tuple
 
 __all__ = [
     "AutogenContext",
@@ -90,14 +90,6 @@ def produce_revision_ops(
         )
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
-
-
 class AutogenContext:
     """What an autogenerate run (compare or render) needs to know.
 
@@ -123,7 +115,7 @@ class AutogenContext:
         if metadata is None:
             metadata = self.opts.get("target_metadata")
         self.metadata = metadata
-        self.metadata_list: list[sa.MetaData] = _as_list(metadata)
+        self.metadata_list: list[sa.MetaData] = list(to_tuple(metadata))
         self.connection: Connection | None = (
             migration_context.bind if migration_context is not None else None
         )
@@ -131,11 +123,11 @@ class AutogenContext:
             migration_context.dialect if migration_context is not None else None
         )
         self.imports: set[str] = set()
-        self._name_filters: list[Callable[..., bool]] = _as_list(
-            self.opts.get("include_name")
+        self._name_filters: list[Callable[..., bool]] = list(
+            to_tuple(self.opts.get("include_name"))
         )
-        self._object_filters: list[Callable[..., bool]] = _as_list(
-            self.opts.get("include_object")
+        self._object_filters: list[Callable[..., bool]] = list(
+            to_tuple(self.opts.get("include_object"))
         )
         self._has_batch = False
         self._normaliser: Normaliser | None = None

@@ -112,13 +112,9 @@ def _sa_prefix(ctx: Any) -> str:
 
 
 def _op_prefix(ctx: Any) -> str:
-    if getattr(ctx, "_has_batch", False):
+    if _in_batch(ctx):
         return "batch_op."
-    opts = getattr(ctx, "opts", None) or {}
-    for key in ("op_prefix", "alembic_module_prefix", "schemadiff_module_prefix"):
-        if opts.get(key) is not None:
-            return opts[key]
-    return "op."
+    return _f_prefix(ctx)
 
 
 def _f_prefix(ctx: Any) -> str:
@@ -598,6 +594,30 @@ def _schema_kw(schema: Any) -> list[str]:
     return [f"schema={_ident(schema)!r}"] if schema else []
 
 
+def _table_call(
+    ctx: Any,
+    op: Any,
+    verb: str,
+    before: list[str],
+    after: list[str],
+    flag: str | None = None,
+    table_keyword: bool = False,
+) -> str:
+    """``op.<verb>(*before, <table>, *after, schema=..., <flag>=..., **kw)``;
+    inside a batch block the table and schema are the block's and left out."""
+    args = list(before)
+    if not _in_batch(ctx):
+        table = repr(_ident(op.table_name))
+        args.append(f"table_name={table}" if table_keyword else table)
+    args.extend(after)
+    if not _in_batch(ctx):
+        args.extend(_schema_kw(op.schema))
+    if flag is not None:
+        args.extend(_flag(op, flag))
+    args.extend(_render_kwarg_items(ctx, dict(getattr(op, "kw", {}) or {})))
+    return _call(_op_prefix(ctx), verb, args)
+
+
 @renderers.dispatch_for(ops.ModifyTableOps)
 def _render_modify_table(ctx: Any, op: ops.ModifyTableOps) -> list[str]:
     if not _opt(ctx, "render_as_batch", False):
@@ -689,24 +709,14 @@ def _render_rename_table(ctx: Any, op: ops.RenameTableOp) -> str:
 
 @renderers.dispatch_for(ops.AddColumnOp)
 def _render_add_column(ctx: Any, op: ops.AddColumnOp) -> str:
-    args = [] if _in_batch(ctx) else [repr(_ident(op.table_name))]
-    args.append(_render_column(ctx, op.column))
-    if not _in_batch(ctx):
-        args.extend(_schema_kw(op.schema))
-    args.extend(_flag(op, "if_not_exists"))
-    args.extend(_render_kwarg_items(ctx, dict(getattr(op, "kw", {}) or {})))
-    return _call(_op_prefix(ctx), "add_column", args)
+    column = _render_column(ctx, op.column)
+    return _table_call(ctx, op, "add_column", [], [column], flag="if_not_exists")
 
 
 @renderers.dispatch_for(ops.DropColumnOp)
 def _render_drop_column(ctx: Any, op: ops.DropColumnOp) -> str:
-    args = [] if _in_batch(ctx) else [repr(_ident(op.table_name))]
-    args.append(repr(_ident(op.column_name)))
-    if not _in_batch(ctx):
-        args.extend(_schema_kw(op.schema))
-    args.extend(_flag(op, "if_exists"))
-    args.extend(_render_kwarg_items(ctx, dict(getattr(op, "kw", {}) or {})))
-    return _call(_op_prefix(ctx), "drop_column", args)
+    column = repr(_ident(op.column_name))
+    return _table_call(ctx, op, "drop_column", [], [column], flag="if_exists")
 
 
 @renderers.dispatch_for(ops.AlterColumnOp)
@@ -761,51 +771,43 @@ def _render_create_index(ctx: Any, op: ops.CreateIndexOp) -> str:
     rendered = _user_render("index", op, ctx)
     if rendered is not False:
         return str(rendered)
-    args = [_render_name(ctx, op.index_name)]
-    if not _in_batch(ctx):
-        args.append(repr(_ident(op.table_name)))
-    args.append(_render_index_columns(ctx, op.columns))
-    args.append(f"unique={bool(op.unique)!r}")
-    if not _in_batch(ctx):
-        args.extend(_schema_kw(op.schema))
-    args.extend(_flag(op, "if_not_exists"))
-    args.extend(_render_kwarg_items(ctx, dict(getattr(op, "kw", {}) or {})))
-    return _call(_op_prefix(ctx), "create_index", args)
+    return _table_call(
+        ctx,
+        op,
+        "create_index",
+        [_render_name(ctx, op.index_name)],
+        [_render_index_columns(ctx, op.columns), f"unique={bool(op.unique)!r}"],
+        flag="if_not_exists",
+    )
 
 
 @renderers.dispatch_for(ops.DropIndexOp)
 def _render_drop_index(ctx: Any, op: ops.DropIndexOp) -> str:
-    args = [_render_name(ctx, op.index_name)]
-    if not _in_batch(ctx):
-        args.append(f"table_name={_ident(op.table_name)!r}")
-        args.extend(_schema_kw(op.schema))
-    args.extend(_flag(op, "if_exists"))
-    args.extend(_render_kwarg_items(ctx, dict(getattr(op, "kw", {}) or {})))
-    return _call(_op_prefix(ctx), "drop_index", args)
+    name = _render_name(ctx, op.index_name)
+    return _table_call(
+        ctx, op, "drop_index", [name], [], flag="if_exists", table_keyword=True
+    )
+
+
+_COLUMN_LIST_CONSTRAINT_CALLS = {
+    ops.CreateUniqueConstraintOp: "create_unique_constraint",
+    ops.CreatePrimaryKeyOp: "create_primary_key",
+}
 
 
 @renderers.dispatch_for(ops.CreateUniqueConstraintOp)
-def _render_create_unique(ctx: Any, op: ops.CreateUniqueConstraintOp) -> str:
-    args = [_render_name(ctx, op.constraint_name)]
-    if not _in_batch(ctx):
-        args.append(repr(_ident(op.table_name)))
-    args.append(repr([_ident(c) for c in op.columns]))
-    if not _in_batch(ctx):
-        args.extend(_schema_kw(op.schema))
-    args.extend(_render_kwarg_items(ctx, dict(getattr(op, "kw", {}) or {})))
-    return _call(_op_prefix(ctx), "create_unique_constraint", args)
-
-
 @renderers.dispatch_for(ops.CreatePrimaryKeyOp)
-def _render_create_pk(ctx: Any, op: ops.CreatePrimaryKeyOp) -> str:
-    args = [_render_name(ctx, op.constraint_name)]
-    if not _in_batch(ctx):
-        args.append(repr(_ident(op.table_name)))
-    args.append(repr([_ident(c) for c in op.columns]))
-    if not _in_batch(ctx):
-        args.extend(_schema_kw(op.schema))
-    args.extend(_render_kwarg_items(ctx, dict(getattr(op, "kw", {}) or {})))
-    return _call(_op_prefix(ctx), "create_primary_key", args)
+def _render_column_list_constraint(
+    ctx: Any, op: ops.CreateUniqueConstraintOp | ops.CreatePrimaryKeyOp
+) -> str:
+    verb = next(
+        name
+        for klass, name in _COLUMN_LIST_CONSTRAINT_CALLS.items()
+        if isinstance(op, klass)
+    )
+    name = _render_name(ctx, op.constraint_name)
+    columns = repr([_ident(c) for c in op.columns])
+    return _table_call(ctx, op, verb, [name], [columns])
 
 
 @renderers.dispatch_for(ops.CreateForeignKeyOp)
@@ -865,23 +867,19 @@ def _render_drop_constraint(ctx: Any, op: ops.DropConstraintOp) -> str:
 
 @renderers.dispatch_for(ops.CreateTableCommentOp)
 def _render_create_table_comment(ctx: Any, op: ops.CreateTableCommentOp) -> str:
-    args = [] if _in_batch(ctx) else [repr(_ident(op.table_name))]
-    args.append(repr(op.comment))
-    if op.existing_comment is not None:
-        args.append(f"existing_comment={op.existing_comment!r}")
-    if not _in_batch(ctx):
-        args.extend(_schema_kw(op.schema))
-    return _call(_op_prefix(ctx), "create_table_comment", args)
+    after = [repr(op.comment), *_existing_comment(op)]
+    return _table_call(ctx, op, "create_table_comment", [], after)
 
 
 @renderers.dispatch_for(ops.DropTableCommentOp)
 def _render_drop_table_comment(ctx: Any, op: ops.DropTableCommentOp) -> str:
-    args = [] if _in_batch(ctx) else [repr(_ident(op.table_name))]
-    if op.existing_comment is not None:
-        args.append(f"existing_comment={op.existing_comment!r}")
-    if not _in_batch(ctx):
-        args.extend(_schema_kw(op.schema))
-    return _call(_op_prefix(ctx), "drop_table_comment", args)
+    return _table_call(ctx, op, "drop_table_comment", [], _existing_comment(op))
+
+
+def _existing_comment(op: Any) -> list[str]:
+    if op.existing_comment is None:
+        return []
+    return [f"existing_comment={op.existing_comment!r}"]
 
 
 @renderers.dispatch_for(ops.ExecuteSQLOp)

@@ -23,7 +23,7 @@ from schemadiff.operations.schemaobj import (
     constraint_name_or_none,
     table_for_constraint,
 )
-from schemadiff.util import CommandError
+from schemadiff.util import CommandError, to_tuple
 
 if TYPE_CHECKING:
     from sqlalchemy.sql.schema import Column, Constraint, Index, Table
@@ -1945,8 +1945,5 @@ class MigrationScript(MigrateOperation):
 
 
 def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
+    """None, one item or a list/tuple of them, as a list."""
+    return list(to_tuple(value))

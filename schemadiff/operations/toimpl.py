@@ -90,11 +90,17 @@ def drop_table(operations: Any, operation: ops.DropTableOp) -> None:
 @Operations.implementation_for(ops.DropColumnOp)
 def drop_column(operations: Any, operation: ops.DropColumnOp) -> None:
     column = operation.to_column(operations.migration_context)
-    operations.impl.drop_column(
+    _column_change(operations.impl.drop_column, operation, column, "if_exists")
+
+
+def _column_change(method: Any, operation: Any, column: Any, flag: str) -> None:
+    """``impl.add_column``/``drop_column`` with the directive's table, schema,
+    IF [NOT] EXISTS flag and dialect keywords."""
+    method(
         operation.table_name,
         column,
         schema=operation.schema,
-        if_exists=operation.if_exists,
+        **{flag: getattr(operation, flag)},
         **operation.kw,
     )
 
@@ -143,13 +149,7 @@ def add_column(operations: Any, operation: ops.AddColumnOp) -> None:
     if column.table is not None:
         column = column._copy()
     operations.schema_obj.table(operation.table_name, column, schema=operation.schema)
-    operations.impl.add_column(
-        operation.table_name,
-        column,
-        schema=operation.schema,
-        if_not_exists=operation.if_not_exists,
-        **operation.kw,
-    )
+    _column_change(operations.impl.add_column, operation, column, "if_not_exists")
 
 
 @Operations.implementation_for(ops.AddConstraintOp)
