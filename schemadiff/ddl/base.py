@@ -7,7 +7,7 @@ generic compilation here is standard SQL; dialect modules register their own
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import types as sqltypes
 from sqlalchemy.ext.compiler import compiles
@@ -102,43 +102,45 @@ class AlterColumn(AlterTable):
         self.existing_comment = existing_comment
 
 
-class ColumnNullable(AlterColumn):
-    def __init__(self, table_name: str, column_name: str, nullable: bool, **kw: Any):
+class _OneChange(AlterColumn):
+    """A change of one column attribute, kept under the name ``_attr``."""
+
+    _attr: ClassVar[str]
+
+    def __init__(self, table_name: str, column_name: str, value: Any, **kw: Any):
         super().__init__(table_name, column_name, **kw)
-        self.nullable = nullable
+        setattr(self, self._attr, value)
 
 
-class ColumnType(AlterColumn):
+class ColumnNullable(_OneChange):
+    _attr = "nullable"
+    nullable: bool
+
+
+class ColumnType(_OneChange):
+    _attr = "type_"
+    type_: Any
+
     def __init__(
         self, table_name: str, column_name: str, type_: Any, **kw: Any
     ) -> None:
         self.using = kw.pop("using", None)
-        super().__init__(table_name, column_name, **kw)
-        self.type_ = sqltypes.to_instance(type_)
+        super().__init__(table_name, column_name, sqltypes.to_instance(type_), **kw)
 
 
-class ColumnDefault(AlterColumn):
-    def __init__(
-        self, table_name: str, column_name: str, default: Any, **kw: Any
-    ) -> None:
-        super().__init__(table_name, column_name, **kw)
-        self.default = default
+class ColumnDefault(_OneChange):
+    _attr = "default"
+    default: Any
 
 
-class ColumnName(AlterColumn):
-    def __init__(
-        self, table_name: str, column_name: str, newname: str, **kw: Any
-    ) -> None:
-        super().__init__(table_name, column_name, **kw)
-        self.newname = newname
+class ColumnName(_OneChange):
+    _attr = "newname"
+    newname: str
 
 
-class ColumnComment(AlterColumn):
-    def __init__(
-        self, table_name: str, column_name: str, comment: str | None, **kw: Any
-    ) -> None:
-        super().__init__(table_name, column_name, **kw)
-        self.comment = comment
+class ColumnComment(_OneChange):
+    _attr = "comment"
+    comment: str | None
 
 
 # ----------------------------------------------------------------- formatting

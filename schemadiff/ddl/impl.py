@@ -39,6 +39,15 @@ log = logging.getLogger(__name__)
 _registry: dict[str, type[DefaultImpl]] = {}
 
 
+def register_by_dialect(registry: dict[str, Any], cls: type) -> None:
+    """File ``cls`` under each name of its own ``__dialect__`` (a name or a
+    tuple of names); subclasses that don't declare one aren't filed."""
+    names = cls.__dict__.get("__dialect__")
+    if names:
+        for name in (names,) if isinstance(names, str) else names:
+            registry[name] = cls
+
+
 class DefaultImpl:
     """Generic SQL for any SQLAlchemy dialect; backends override what differs."""
 
@@ -49,10 +58,7 @@ class DefaultImpl:
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
-        names = cls.__dict__.get("__dialect__")
-        if names:
-            for name in (names,) if isinstance(names, str) else names:
-                _registry[name] = cls
+        register_by_dialect(_registry, cls)
 
     def __init__(
         self,

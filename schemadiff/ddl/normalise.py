@@ -32,6 +32,8 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.engine.reflection import Inspector, ObjectKind, ObjectScope
 from sqlalchemy.sql.base import _NONE_NAME
 
+from schemadiff.ddl.impl import register_by_dialect
+
 log = logging.getLogger(__name__)
 
 _registry: dict[str, type[Normaliser]] = {}
@@ -131,10 +133,7 @@ class Normaliser:
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
-        names = cls.__dict__.get("__dialect__")
-        if names:
-            for name in (names,) if isinstance(names, str) else names:
-                _registry[name] = cls
+        register_by_dialect(_registry, cls)
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
