@@ -842,27 +842,16 @@ def _render_create_fk(ctx: Any, op: ops.CreateForeignKeyOp) -> str:
 
 @renderers.dispatch_for(ops.CreateCheckConstraintOp)
 def _render_create_check(ctx: Any, op: ops.CreateCheckConstraintOp) -> str:
-    args = [_render_name(ctx, op.constraint_name)]
-    if not _in_batch(ctx):
-        args.append(repr(_ident(op.table_name)))
-    args.append(_render_expr(ctx, op.condition, wrap_in_text=False))
-    if not _in_batch(ctx):
-        args.extend(_schema_kw(op.schema))
-    args.extend(_render_kwarg_items(ctx, dict(getattr(op, "kw", {}) or {})))
-    return _call(_op_prefix(ctx), "create_check_constraint", args)
+    name = _render_name(ctx, op.constraint_name)
+    condition = _render_expr(ctx, op.condition, wrap_in_text=False)
+    return _table_call(ctx, op, "create_check_constraint", [name], [condition])
 
 
 @renderers.dispatch_for(ops.DropConstraintOp)
 def _render_drop_constraint(ctx: Any, op: ops.DropConstraintOp) -> str:
-    args = [_render_name(ctx, op.constraint_name)]
-    if not _in_batch(ctx):
-        args.append(repr(_ident(op.table_name)))
-    if op.constraint_type:
-        args.append(f"type_={op.constraint_type!r}")
-    if not _in_batch(ctx):
-        args.extend(_schema_kw(op.schema))
-    args.extend(_flag(op, "if_exists"))
-    return _call(_op_prefix(ctx), "drop_constraint", args)
+    name = _render_name(ctx, op.constraint_name)
+    kind = [f"type_={op.constraint_type!r}"] if op.constraint_type else []
+    return _table_call(ctx, op, "drop_constraint", [name], kind, flag="if_exists")
 
 
 @renderers.dispatch_for(ops.CreateTableCommentOp)
