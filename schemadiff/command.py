@@ -208,7 +208,7 @@ def revision(
 ) -> object:
     """Create a new revision file; returns its ``Script``."""
     if autogenerate:
-        from schemadiff.autogenerate.render import autogenerate_revision
+        from schemadiff.autogenerate.revision import autogenerate_revision
 
         return autogenerate_revision(
             config,

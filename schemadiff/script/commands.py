@@ -88,7 +88,7 @@ def revision(
             depends_on=depends_on,
             config=config,
         )
-    from schemadiff.autogenerate.render import RevisionContext
+    from schemadiff.autogenerate.revision import RevisionContext
     from schemadiff.runtime.commands import run_env_with
 
     revision_context = RevisionContext(

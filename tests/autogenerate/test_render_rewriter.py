@@ -149,7 +149,7 @@ def test_upgrade_ops_rewrite_must_stay_single() -> None:
 
 
 def test_index_and_constraint_drops_before_drop_table_are_pruned() -> None:
-    from schemadiff.autogenerate.render import _prune_drops_before_drop_table
+    from schemadiff.autogenerate.revision import _prune_drops_before_drop_table
 
     container = ops.UpgradeOps(
         [

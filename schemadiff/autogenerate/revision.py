@@ -1,0 +1,255 @@
+"""Drive ``revision --autogenerate`` (and ``check``): run env.py, collect the
+MigrationScript(s) it produces, apply ``process_revision_directives``, then
+render and write what remains.
+
+Rendering itself lives in :mod:`schemadiff.autogenerate.render`; this module
+only orchestrates one revision run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from schemadiff.autogenerate.render import RenderContext, render_migration_script
+from schemadiff.operations import ops
+
+
+class RevisionContext:
+    """Collects the MigrationScript(s) of one ``revision`` run.
+
+    env.py calls ``context.run_migrations()`` (once per database in the
+    multidb template); each call runs :meth:`run_autogenerate` (or
+    :meth:`run_no_autogenerate`), which fills the script's op lists and
+    applies the ``process_revision_directives`` hooks.  Afterwards
+    :meth:`generate_scripts` renders and writes whatever directives remain.
+    """
+
+    def __init__(
+        self,
+        config: Any,
+        script_directory: Any,
+        command_args: dict[str, Any],
+        process_revision_directives: Callable[..., Any] | None = None,
+    ) -> None:
+        from schemadiff.util import rev_id as new_rev_id
+
+        self.config = config
+        self.script_directory = script_directory
+        self.command_args = command_args
+        self.process_revision_directives = process_revision_directives
+        self.template_args: dict[str, Any] = {}
+        self.detected_changes = False
+        self._last_autogen_context: Any = None
+        self._needs_render = False
+        self.generated_revisions: list[Any] = [
+            ops.MigrationScript(
+                rev_id=command_args.get("rev_id") or new_rev_id(),
+                message=command_args.get("message"),
+                upgrade_ops=ops.UpgradeOps([]),
+                downgrade_ops=ops.DowngradeOps([]),
+                head=command_args.get("head", "head"),
+                splice=command_args.get("splice", False),
+                branch_label=command_args.get("branch_label"),
+                version_path=command_args.get("version_path"),
+                depends_on=command_args.get("depends_on"),
+            )
+        ]
+
+    def _check_up_to_date(self, heads: Any) -> None:
+        from schemadiff.util import CommandError
+
+        current = set(heads or ())
+        wanted = set(self.script_directory.get_heads())
+        if current != wanted:
+            raise CommandError(
+                "Target database is not up to date: it is at "
+                f"{', '.join(sorted(current)) or 'base'}, the scripts' heads are "
+                f"{', '.join(sorted(wanted)) or 'base'}; run 'schemadiff upgrade "
+                "heads' first"
+            )
+
+    def _prepare_script(self, migration_context: Any) -> Any:
+        opts = migration_context.opts
+        upgrade_token = opts.get("upgrade_token", "upgrades")
+        downgrade_token = opts.get("downgrade_token", "downgrades")
+        if not self.generated_revisions:
+            return None
+        script = self.generated_revisions[-1]
+        if not self._needs_render:
+            script.upgrade_ops_list[-1].upgrade_token = upgrade_token
+            script.downgrade_ops_list[-1].downgrade_token = downgrade_token
+            self._needs_render = True
+        else:
+            # another configure()/run_migrations() pass (multidb template)
+            script.upgrade_ops = script.upgrade_ops_list + [
+                ops.UpgradeOps([], upgrade_token=upgrade_token)
+            ]
+            script.downgrade_ops = script.downgrade_ops_list + [
+                ops.DowngradeOps([], downgrade_token=downgrade_token)
+            ]
+        self.template_args.update(opts.get("template_args") or {})
+        return script
+
+    def _run(self, heads: Any, migration_context: Any, autogenerate: bool) -> None:
+        from schemadiff.autogenerate.api import AutogenContext, produce_revision_ops
+
+        if autogenerate:
+            self._check_up_to_date(heads)
+        script = self._prepare_script(migration_context)
+        autogen_context = AutogenContext(migration_context, autogenerate=autogenerate)
+        self._last_autogen_context = autogen_context
+        if script is not None and autogenerate:
+            upgrade_ops = script.upgrade_ops_list[-1]
+            produce_revision_ops(autogen_context, upgrade_ops)
+            upgrade_ops.reverse_into(script.downgrade_ops_list[-1])
+            _prune_drops_before_drop_table(upgrade_ops)
+            _prune_drops_before_drop_table(script.downgrade_ops_list[-1])
+            if not upgrade_ops.is_empty():
+                self.detected_changes = True
+        for hook in (
+            self.process_revision_directives,
+            migration_context.opts.get("process_revision_directives"),
+        ):
+            if hook is not None:
+                hook(migration_context, heads, self.generated_revisions)
+
+    def run_autogenerate(self, heads: Any, migration_context: Any) -> list[Any]:
+        """The ``fn`` of ``revision --autogenerate``: compare, then hooks."""
+        self._run(heads, migration_context, autogenerate=True)
+        return []
+
+    def run_no_autogenerate(self, heads: Any, migration_context: Any) -> list[Any]:
+        """The ``fn`` of a plain ``revision`` run through env.py: hooks only."""
+        self._run(heads, migration_context, autogenerate=False)
+        return []
+
+    def _context_for_render(self) -> Any:
+        ctx = self._last_autogen_context
+        if ctx is None:
+            ctx = RenderContext(opts={})
+        ctx.imports = set()
+        return ctx
+
+    def generate_scripts(self) -> list[Any]:
+        """Render and write every remaining MigrationScript; the Script
+        objects written, in order."""
+        written = []
+        for script in self.generated_revisions:
+            template_args = dict(self.template_args)
+            template_args.setdefault("config", self.config)
+            ctx = self._context_for_render()
+            if script.imports:
+                ctx.imports.update(script.imports)
+            template_args.update(render_migration_script(ctx, script))
+            written.append(
+                self.script_directory.generate_revision(
+                    script.rev_id,
+                    script.message,
+                    head=script.head,
+                    splice=script.splice,
+                    branch_labels=script.branch_label,
+                    version_path=script.version_path,
+                    depends_on=script.depends_on,
+                    **template_args,
+                )
+            )
+        return written
+
+
+def autogenerate_revision(
+    config: Any,
+    message: str | None = None,
+    sql: bool = False,
+    head: str = "head",
+    splice: bool = False,
+    branch_label: Any = None,
+    version_path: str | None = None,
+    rev_id: str | None = None,
+    depends_on: Any = None,
+    process_revision_directives: Callable[..., Any] | None = None,
+) -> Any:
+    """``revision --autogenerate``: run env.py comparing the database with
+    the models, apply the directive hooks and write the revision file.
+
+    Returns the Script written, a list when hooks produced several, or None
+    when the hooks removed every directive (nothing is written then).
+    """
+    from schemadiff.runtime.environment import EnvironmentContext
+    from schemadiff.script import ScriptDirectory
+    from schemadiff.util import CommandError
+
+    if sql:
+        raise CommandError(
+            "Using --sql with --autogenerate does not make sense: autogenerate "
+            "compares the models with a live database"
+        )
+    script_directory = ScriptDirectory.from_config(config)
+    revision_context = RevisionContext(
+        config,
+        script_directory,
+        {
+            "message": message,
+            "head": head,
+            "splice": splice,
+            "branch_label": branch_label,
+            "version_path": version_path,
+            "rev_id": rev_id,
+            "depends_on": depends_on,
+        },
+        process_revision_directives=process_revision_directives,
+    )
+    ran: list[bool] = []
+
+    def compare(heads: Any, migration_context: Any) -> list[Any]:
+        ran.append(True)
+        return revision_context.run_autogenerate(heads, migration_context)
+
+    with EnvironmentContext(
+        config,
+        script_directory,
+        fn=compare,
+        as_sql=False,
+        revision_context=revision_context,
+    ):
+        script_directory.run_env()
+    if not ran:
+        raise CommandError(
+            "env.py never called context.run_migrations(); nothing was compared"
+        )
+    if not revision_context.generated_revisions:
+        if revision_context.detected_changes:
+            config.print_stdout(
+                "No revision file written: process_revision_directives removed "
+                "the migration script."
+            )
+        else:
+            config.print_stdout(
+                "No changes in schema detected; no revision file written."
+            )
+        return None
+    scripts = revision_context.generate_scripts()
+    return scripts[0] if len(scripts) == 1 else scripts
+
+
+def _prune_drops_before_drop_table(container: Any) -> None:
+    """Leave out index/constraint drops on a table the same script then
+    drops: DROP TABLE removes them anyway, and MySQL/MariaDB refuse to drop
+    an index a foreign key still needs."""
+    dropped: set[tuple[Any, Any]] = set()
+    kept: list[Any] = []
+    for op in reversed(container.ops):
+        if isinstance(op, ops.DropTableOp):
+            dropped.add((op.schema, op.table_name))
+        elif (
+            isinstance(op, ops.ModifyTableOps) and (op.schema, op.table_name) in dropped
+        ):
+            op.ops[:] = [
+                sub
+                for sub in op.ops
+                if not isinstance(sub, (ops.DropIndexOp, ops.DropConstraintOp))
+            ]
+            if not op.ops:
+                continue
+        kept.append(op)
+    container.ops[:] = list(reversed(kept))
