@@ -2,13 +2,15 @@
 
 :func:`compare_models` is a pure function of the two models and the options:
 it touches no database.  Like Django's autodetector it has one small step per
-kind of change (tables, columns, indexes and uniques, foreign keys, table
-comments), each appending directives from :mod:`schemadiff.operations.ops`.
+kind of change (tables, columns, indexes and uniques, foreign keys, CHECK
+constraints, table comments), each appending directives from
+:mod:`schemadiff.operations.ops`.
 
 Order inside one table follows what can be applied safely: new columns, then
-column changes, then foreign key drops, index/unique drops, index/unique
-creations, foreign key creations, the table comment, and finally dropped
-columns (so an index or key on a column is gone before the column is).  Foreign
+column changes, then foreign key drops, index/unique and CHECK drops,
+index/unique and CHECK creations, foreign key creations, the table comment,
+and finally dropped columns (so an index, key or check on a column is gone
+before the column is).  Foreign
 keys go out before and come back after the indexes because MySQL/MariaDB refuse
 to drop an index a foreign key still needs.  Downgrades are the exact reverse.
 
@@ -27,8 +29,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.naming import conv
 
 from schemadiff.autogenerate.model import (
+    CheckModel,
     ColumnModel,
     ForeignKeyModel,
     IndexModel,
@@ -145,7 +149,10 @@ def compare_models(
         column_drops = _compare_columns(ctx, modify, key, conn_t, meta_t)
         index_drops, index_adds = _compare_indexes(ctx, conn_t, meta_t)
         fk_drops, fk_adds = _compare_foreign_keys(ctx, conn_t, meta_t)
-        modify.ops.extend(fk_drops + index_drops + index_adds + fk_adds)
+        check_drops, check_adds = _compare_checks(ctx, key, conn_t, meta_t)
+        modify.ops.extend(
+            fk_drops + index_drops + check_drops + index_adds + check_adds + fk_adds
+        )
         _compare_table_comment(ctx, modify, key, conn_t, meta_t)
         _dispatch_table(ctx, modify, key, conn_t.table, meta_t.table)
         modify.ops.extend(column_drops)
@@ -399,6 +406,61 @@ def _compare_foreign_keys(
         and _include(ctx, fk, "foreign_key_constraint", False, None)
     ]
     return drops, adds
+
+
+# ------------------------------------------------------------ CHECK constraints
+def _compare_checks(
+    ctx: AutogenContext,
+    key: tuple[str | None, str],
+    conn_t: TableModel,
+    meta_t: TableModel,
+) -> _DropsAndAdds:
+    """Named checks, matched by name; a changed condition is not seen.
+
+    A database check whose name the backend made up (for an unnamed check in
+    the models) is left alone unless the models use that name.  A type's own
+    CHECK on a column being added is not added again: ``add_column`` creates
+    it with the column.
+    """
+    conn_names = {c.name for c in conn_t.checks}
+    meta_names = {c.name for c in meta_t.checks}
+    new_columns = set(meta_t.columns) - set(conn_t.columns)
+    drops: list[ops.MigrateOperation] = []
+    adds: list[ops.MigrateOperation] = []
+    for check in conn_t.checks:
+        if check.name in meta_names:
+            continue
+        if ctx.normaliser.is_generated_check_name(check.name, conn_t.table):
+            continue
+        if ctx.run_object_filters(
+            check.obj, check.name, "check_constraint", True, None
+        ):
+            drops.append(ops.DropConstraintOp.from_constraint(check.obj))
+    for check in meta_t.checks:
+        if check.name in conn_names:
+            continue
+        if check.type_bound and new_columns.intersection(check.columns):
+            continue
+        if ctx.run_object_filters(
+            check.obj, check.name, "check_constraint", False, None
+        ):
+            adds.append(_create_check(key, check))
+    return drops, adds
+
+
+def _create_check(
+    key: tuple[str | None, str], check: CheckModel
+) -> ops.CreateCheckConstraintOp:
+    """The directive for a model check, column-level ones included (those are
+    not attached to the table, so ``from_constraint`` can't place them)."""
+    const = check.obj
+    name: Any = const.name
+    if not isinstance(name, conv):
+        # a plain name, or one the naming convention makes only at DDL time
+        name = check.name if name == check.name else conv(check.name)
+    return ops.CreateCheckConstraintOp(
+        name, key[1], const.sqltext, schema=key[0], **const.dialect_kwargs
+    )
 
 
 # --------------------------------------------------------------- table comment

@@ -2,9 +2,10 @@
 
 A :class:`SchemaModel` is built the same way from the target ``MetaData`` and
 from the reflected database (see :mod:`.reflect`): every table, column, index,
-unique constraint and foreign key carries, next to the SQLAlchemy object it
-came from, a *signature* — the canonical form the dialect's
-:class:`~schemadiff.ddl.normalise.Normaliser` gives it.  Comparison
+unique constraint, foreign key and named CHECK constraint carries, next to the
+SQLAlchemy object it came from, a *signature* — the canonical form the
+dialect's :class:`~schemadiff.ddl.normalise.Normaliser` gives it (checks are
+matched by name alone).  Comparison
 (:mod:`.compare`) then only checks signatures for equality and uses the
 SQLAlchemy objects to build directives.
 """
@@ -60,6 +61,22 @@ class ForeignKeyModel:
 
 
 @dataclass
+class CheckModel:
+    """A named CHECK constraint.
+
+    Checks are matched by name only: backends rewrite the condition
+    (PostgreSQL adds casts and parentheses, MariaDB backquotes), so its text
+    is not compared.  ``type_bound`` marks the CHECK a ``Boolean`` or
+    non-native ``Enum`` type makes for its column (``columns``).
+    """
+
+    obj: sa.CheckConstraint
+    name: str
+    type_bound: bool = False
+    columns: tuple[str, ...] = ()
+
+
+@dataclass
 class TableModel:
     table: sa.Table
     schema: str | None
@@ -68,6 +85,7 @@ class TableModel:
     indexes: list[IndexModel] = field(default_factory=list)
     uniques: list[IndexModel] = field(default_factory=list)
     foreign_keys: list[ForeignKeyModel] = field(default_factory=list)
+    checks: list[CheckModel] = field(default_factory=list)
     comment: str | None = None
 
 
@@ -217,7 +235,44 @@ def _build_table(
                     sig=_fk_signature(constraint, table, normaliser, default_schema),
                 )
             )
+    model.checks = _build_checks(table, normaliser, reflected, included)
     return model
+
+
+def _build_checks(
+    table: sa.Table,
+    normaliser: Normaliser,
+    reflected: bool,
+    included: Callable[[str | None, str], bool],
+) -> list[CheckModel]:
+    """The table's named CHECK constraints, column-level ones included.
+
+    Unnamed checks are left out: nothing can pair them with the other side.
+    On the model side, a type's CHECK that this dialect does not emit (a
+    native BOOLEAN's) is left out too.
+    """
+    constraints = [c for c in table.constraints if isinstance(c, sa.CheckConstraint)]
+    for column in table.columns:
+        constraints.extend(
+            c for c in column.constraints if isinstance(c, sa.CheckConstraint)
+        )
+    checks = []
+    for const in constraints:
+        if reflected:
+            name = const.name
+        else:
+            if not normaliser.check_is_created(const):
+                continue
+            name = normaliser.object_name(const)
+        if not name or not included(name, "check_constraint"):
+            continue
+        type_bound = bool(getattr(const, "_type_bound", False))
+        columns: tuple[str, ...] = ()
+        if type_bound:
+            columns = tuple(c.name for c in const.columns)
+        checks.append(CheckModel(const, str(name), type_bound, columns))
+    checks.sort(key=lambda c: c.name)
+    return checks
 
 
 def drop_implicit_indexes(

@@ -677,6 +677,14 @@ def _render_create_table(ctx: Any, op: ops.CreateTableOp) -> str:
     args = [repr(_ident(op.table_name))]
     args.extend(_render_column(ctx, col) for col in table.columns)
     constraints = [_render_constraint(ctx, c) for c in table.constraints]
+    # a column's own CHECK (Column(..., CheckConstraint(...))) is not in
+    # table.constraints; it is rendered at table level, where it means the same
+    constraints.extend(
+        _render_check(ctx, c)
+        for col in table.columns
+        for c in col.constraints
+        if isinstance(c, sa.CheckConstraint)
+    )
     args.extend(sorted(c for c in constraints if c))
     if op.schema:
         args.append(f"schema={_ident(op.schema)!r}")

@@ -32,9 +32,12 @@ JSON format (``schemadiff check --format json``), version 1::
 ``{"type": "<SQL type>", "nullable": bool}``; for ``modify_type`` the SQL type
 strings; for ``modify_nullable`` booleans; for ``modify_default`` the default's
 SQL text; for comments the comment; for indexes ``{"columns": [...],
-"unique": bool}``; for constraints ``{"type": "unique"|"check"|"primary_key"|
+"unique": bool}``; for constraints ``{"type": "unique"|"primary_key"|
 "foreign_key", "columns": [...]}`` (foreign keys add ``referred_schema``,
-``referred_table``, ``referred_columns``, ``ondelete``, ``onupdate``).
+``referred_table``, ``referred_columns``, ``ondelete``, ``onupdate``), and for
+CHECK constraints ``{"type": "check", "sqltext": "<condition>"}`` (the
+database's spelling of the condition on the ``before`` side, the models' on
+the ``after`` side).
 Differences keep the order the comparison produced (tables in dependency
 order, then per-table changes).  New keys may be added in later versions;
 existing keys keep their meaning.
@@ -162,9 +165,9 @@ def _default_sql(default: Any, dialect: Any) -> str | None:
         return default.text
     if isinstance(default, ClauseElement):
         try:
-            return str(
-                default.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-            )
+            # as DDL shows it: literal values, bare column names
+            kwargs = {"literal_binds": True, "include_table": False}
+            return str(default.compile(dialect=dialect, compile_kwargs=kwargs))
         except Exception:  # noqa: BLE001
             return str(default)
     return str(default)
@@ -192,7 +195,7 @@ _CONSTRAINT_TYPES = {
 }
 
 
-def _constraint_info(const: Any) -> dict[str, Any]:
+def _constraint_info(const: Any, dialect: Any = None) -> dict[str, Any]:
     info: dict[str, Any] = {
         "type": _CONSTRAINT_TYPES.get(const.__visit_name__, const.__visit_name__)
     }
@@ -207,7 +210,7 @@ def _constraint_info(const: Any) -> dict[str, Any]:
         info["ondelete"] = const.ondelete
         info["onupdate"] = const.onupdate
     elif isinstance(const, sa.CheckConstraint):
-        info["sqltext"] = _default_sql(const.sqltext, None)
+        info["sqltext"] = _default_sql(const.sqltext, dialect)
     else:
         info["columns"] = [str(c.name) for c in getattr(const, "columns", [])]
     return info
@@ -286,7 +289,7 @@ def _entry(diff: tuple, dialect: Any) -> dict[str, Any]:
     if kind in ("add_constraint", "remove_constraint", "add_fk", "remove_fk"):
         const = diff[1]
         table = const.table
-        info = _constraint_info(const)
+        info = _constraint_info(const, dialect)
         before, after = (None, info) if kind.startswith("add") else (info, None)
         entry = _base(kind, table.schema, table.name, None, const.name, before, after)
         verb = "added" if kind.startswith("add") else "removed"
@@ -297,10 +300,12 @@ def _entry(diff: tuple, dialect: Any) -> dict[str, Any]:
                 f" -> {_qual(info['referred_schema'], info['referred_table'])}"
                 f"({', '.join(info['referred_columns'])})"
             )
-        cols = ", ".join(info.get("columns", []))
+        cols = f"({', '.join(info.get('columns', []))})"
+        if info["type"] == "check":
+            cols = f" CHECK ({info['sqltext']})"
         entry["description"] = (
             f"{label} constraint {const.name or '(unnamed)'} on "
-            f"{_qual(table.schema, table.name)}({cols}){target} {verb}"
+            f"{_qual(table.schema, table.name)}{cols}{target} {verb}"
         )
         return entry
     if kind in ("add_table_comment", "remove_table_comment"):

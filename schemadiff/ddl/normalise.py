@@ -356,3 +356,24 @@ class Normaliser:
     def is_implicit_check(self, name: str | None, sqltext: str) -> bool:
         """A CHECK constraint the backend adds by itself (e.g. MariaDB JSON)."""
         return False
+
+    def is_generated_check_name(self, name: str, table: sa.Table) -> bool:
+        """``name`` is one the backend gives an unnamed CHECK by itself.
+
+        Such a constraint came from an unnamed CHECK in the models, which
+        cannot be matched by name; the comparison leaves it alone unless the
+        models declare a check of exactly that name.
+        """
+        return False
+
+    def check_is_created(self, constraint: sa.CheckConstraint) -> bool:
+        """Whether DDL on this dialect emits the model's CHECK at all.
+
+        A type's own CHECK (``Boolean``/non-native ``Enum`` with
+        ``create_constraint=True``) is skipped where the type is native,
+        e.g. BOOLEAN on PostgreSQL.
+        """
+        rule = getattr(constraint, "_create_rule", None)
+        if rule is None:
+            return True
+        return bool(rule(self.dialect.ddl_compiler(self.dialect, None)))

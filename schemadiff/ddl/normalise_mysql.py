@@ -28,6 +28,7 @@ from sqlalchemy.engine.reflection import Inspector, _ReflectionInfo
 from schemadiff.ddl.normalise import Normaliser
 
 _INTS = r"(TINYINT|SMALLINT|MEDIUMINT|INT|INTEGER|BIGINT)"
+_GENERATED_CHECK = re.compile(r"^CONSTRAINT_\d+$")
 
 
 class MySQLNormaliser(Normaliser):
@@ -92,6 +93,10 @@ class MySQLNormaliser(Normaliser):
 
     def is_implicit_check(self, name: str | None, sqltext: str) -> bool:
         return sqltext.replace("`", "").lower().startswith("json_valid(")
+
+    def is_generated_check_name(self, name: str, table: sa.Table) -> bool:
+        # MariaDB numbers unnamed table-level checks CONSTRAINT_1, _2, ...
+        return _GENERATED_CHECK.match(name) is not None
 
 
 class _MariaDBCatalog:
@@ -305,14 +310,26 @@ class _MariaDBCatalog:
             entry["referred_columns"].append(ref_column)
 
     def _read_checks(self, checks: dict[Any, list[Any]]) -> None:
+        # TABLE_CONSTRAINTS scopes the checks by table schema (CHECK_CONSTRAINTS
+        # only knows the constraint's schema).  Column-level checks (inline
+        # ``CHECK`` in a column definition, and the json_valid() check MariaDB
+        # puts on JSON columns) always carry their column's name, never one
+        # the models gave, so they are left out like other unnamed checks.
         rows = self._rows(
-            "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE "
-            "FROM information_schema.CHECK_CONSTRAINTS "
-            "WHERE CONSTRAINT_SCHEMA = :schema AND TABLE_NAME IN :names "
-            "ORDER BY TABLE_NAME, CONSTRAINT_NAME"
+            "SELECT c.TABLE_NAME, c.CONSTRAINT_NAME, c.CHECK_CLAUSE, c.LEVEL "
+            "FROM information_schema.CHECK_CONSTRAINTS c "
+            "JOIN information_schema.TABLE_CONSTRAINTS t "
+            "ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA "
+            "AND t.TABLE_NAME = c.TABLE_NAME "
+            "AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME "
+            "AND t.CONSTRAINT_TYPE = 'CHECK' "
+            "WHERE t.TABLE_SCHEMA = :schema AND t.TABLE_NAME IN :names "
+            "ORDER BY c.TABLE_NAME, c.CONSTRAINT_NAME"
         )
-        for table_name, name, clause in rows:
+        for table_name, name, clause, level in rows:
             if table_name not in self.keys:
+                continue
+            if (level or "").lower() == "column":
                 continue
             if self.normaliser.is_implicit_check(name, clause):
                 continue

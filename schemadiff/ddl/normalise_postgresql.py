@@ -15,6 +15,10 @@ _CAST = re.compile(
     r"(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?(?:\s*\[\s*\])*",
     re.IGNORECASE,
 )
+#: <table>_<column>_check / <table>_check, with a number when taken
+_GENERATED_CHECK = re.compile(r"^(.+)_check\d*$")
+#: identifiers longer than this were truncated to NAMEDATALEN - 1
+_TRUNCATED_LENGTH = 58
 
 
 class PostgresqlNormaliser(Normaliser):
@@ -36,6 +40,29 @@ class PostgresqlNormaliser(Normaliser):
         (r"^INT2$", "SMALLINT"),
         (r"^BOOL$", "BOOLEAN"),
     )
+
+    def is_generated_check_name(self, name: str, table: sa.Table) -> bool:
+        # PostgreSQL names an unnamed CHECK "<table>_<column>_check" when it
+        # uses one column, "<table>_check" otherwise; long parts are cut so
+        # the whole fits in 63 bytes
+        match = _GENERATED_CHECK.match(name)
+        if match is None:
+            return False
+        stem = match.group(1)
+        if stem == table.name or stem.startswith(table.name + "_"):
+            return True
+        if len(name) < _TRUNCATED_LENGTH:
+            return False
+        if table.name.startswith(stem):
+            return True
+        columns = [c.name for c in table.columns]
+        for pos, char in enumerate(stem):
+            if char != "_" or pos == 0 or not table.name.startswith(stem[:pos]):
+                continue
+            rest = stem[pos + 1 :]
+            if any(c.startswith(rest) for c in columns):
+                return True
+        return False
 
     def strip_casts(self, text: str) -> str:
         return "".join(
