@@ -8,6 +8,7 @@ and exit 1; click's usage errors exit 2; ``--raiseerr`` shows the traceback.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -23,6 +24,19 @@ CONFIG_ENV = "SCHEMADIFF_CONFIG"
 
 # Relative targets such as "-1" must reach the command as arguments.
 _ACCEPT_DASH_ARGS = {"ignore_unknown_options": True}
+_RELATIVE_TARGET = re.compile(r"-\d+")
+
+
+def _revision_argument(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Let "-1" through as a target, but keep option typos usage errors."""
+    for item in value if isinstance(value, tuple) else (value,):
+        if (
+            isinstance(item, str)
+            and item.startswith("-")
+            and not _RELATIVE_TARGET.fullmatch(item)
+        ):
+            raise click.NoSuchOption(item, ctx=ctx)
+    return value
 
 
 def _make_config(ctx: click.Context) -> Config:
@@ -252,7 +266,7 @@ def _sql_and_tag(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @main.command("upgrade", context_settings=_ACCEPT_DASH_ARGS)
-@click.argument("revision", default="head")
+@click.argument("revision", default="head", callback=_revision_argument)
 @_sql_and_tag
 @click.pass_context
 def upgrade_cmd(ctx: click.Context, revision: str, sql: bool, tag: str | None) -> None:
@@ -261,7 +275,7 @@ def upgrade_cmd(ctx: click.Context, revision: str, sql: bool, tag: str | None) -
 
 
 @main.command("downgrade", context_settings=_ACCEPT_DASH_ARGS)
-@click.argument("revision")
+@click.argument("revision", callback=_revision_argument)
 @_sql_and_tag
 @click.pass_context
 def downgrade_cmd(
@@ -272,7 +286,7 @@ def downgrade_cmd(
 
 
 @main.command("stamp", context_settings=_ACCEPT_DASH_ARGS)
-@click.argument("revisions", nargs=-1, required=True)
+@click.argument("revisions", nargs=-1, required=True, callback=_revision_argument)
 @_sql_and_tag
 @click.option("--purge", is_flag=True, help="Empty the version table before stamping.")
 @click.pass_context
@@ -357,7 +371,7 @@ def branches_cmd(ctx: click.Context, verbose: bool) -> None:
 
 
 @main.command("show", context_settings=_ACCEPT_DASH_ARGS)
-@click.argument("rev")
+@click.argument("rev", callback=_revision_argument)
 @click.pass_context
 def show_cmd(ctx: click.Context, rev: str) -> None:
     """Show the revision(s) REV names."""
@@ -365,7 +379,7 @@ def show_cmd(ctx: click.Context, rev: str) -> None:
 
 
 @main.command("edit", context_settings=_ACCEPT_DASH_ARGS)
-@click.argument("rev")
+@click.argument("rev", callback=_revision_argument)
 @click.pass_context
 def edit_cmd(ctx: click.Context, rev: str) -> None:
     """Open the revision file REV in $EDITOR."""

@@ -81,7 +81,7 @@ class Config:
                 except configparser.Error as err:
                     raise CommandError(
                         f"Can't parse config file {self.config_file_name}: "
-                        f"{_one_line(err)}"
+                        f"{_describe_ini_error(err)}"
                     ) from err
             if not parser.has_section(self.config_ini_section):
                 parser.add_section(self.config_ini_section)
@@ -148,7 +148,13 @@ class Config:
         """All options of an ini section as a dict (``default`` if it's absent)."""
         if not self.file_config.has_section(name):
             return default
-        return dict(self.file_config.items(name))
+        try:
+            return dict(self.file_config.items(name))
+        except configparser.Error as err:
+            raise CommandError(
+                f"Bad value in [{name}] of {self.config_file_name}: "
+                f"{_describe_ini_error(err)}"
+            ) from err
 
     def set_main_option(self, name: str, value: str) -> None:
         """Set an option of the main section; ``%`` must be doubled as in the ini."""
@@ -175,7 +181,8 @@ class Config:
                 return self.file_config.get(section, name)
             except configparser.Error as err:
                 raise CommandError(
-                    f"Bad value for {name!r} in [{section}]: {_one_line(err)}"
+                    f"Bad value for {name!r} in [{section}]: "
+                    f"{_describe_ini_error(err)}"
                 ) from err
         return default
 
@@ -253,7 +260,8 @@ class Config:
             return value % names
         except (KeyError, ValueError, TypeError) as err:
             raise CommandError(
-                f"Bad interpolation in pyproject value {value!r}: {_one_line(err)}"
+                f"Bad '%' interpolation in a [tool.{TOML_TABLE}] value of "
+                f"{self.toml_file_name}: write a literal % as %%"
             ) from err
 
     # ------------------------------------------------------------------ misc
@@ -291,6 +299,25 @@ def split_path_list(raw: str, name: str, separator: str | None) -> list[str]:
             pattern = r"[,\s;]+"
         parts = re.split(pattern, raw)
     return [p.strip() for p in parts if p.strip()]
+
+
+def _describe_ini_error(err: configparser.Error) -> str:
+    """Say what is wrong without echoing the value: it may hold a password."""
+    if isinstance(err, configparser.InterpolationError):
+        return (
+            f"bad '%' interpolation in option {err.option!r} "
+            "(write a literal % as %%, e.g. in URL-encoded passwords)"
+        )
+    if isinstance(err, configparser.ParsingError):
+        lines = ", ".join(str(lineno) for lineno, _line in err.errors)
+        return f"syntax error on line {lines}"
+    if isinstance(err, configparser.DuplicateOptionError):
+        return f"option {err.option!r} is set twice in [{err.section}]"
+    if isinstance(err, configparser.DuplicateSectionError):
+        return f"section [{err.section}] appears twice"
+    if isinstance(err, configparser.MissingSectionHeaderError):
+        return f"line {err.lineno} comes before any [section] header"
+    return type(err).__name__
 
 
 def _one_line(err: BaseException) -> str:

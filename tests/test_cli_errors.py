@@ -40,3 +40,46 @@ def test_unknown_revision_is_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "x.db").exists() or "schemadiff_version" not in (
         (tmp_path / "x.db").read_bytes().decode("latin-1")
     )
+
+
+def test_option_typos_are_usage_errors(tmp_path: Path) -> None:
+    project = make_project(tmp_path, url=f"sqlite:///{tmp_path}/x.db")
+    for args in (["upgrade", "--sq"], ["stamp", "--purg", "heads"], ["show", "-x1"]):
+        proc = run_cli_subprocess(args, cwd=project)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "No such option" in proc.stderr
+
+
+def test_bad_percent_in_url_does_not_leak_the_password(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    ini = project / "schemadiff.ini"
+    ini.write_text(
+        ini.read_text().replace(
+            "sqlalchemy.url = sqlite:///%(here)s/app.db",
+            "sqlalchemy.url = postgresql://u:Secr%40t@127.0.0.1:1/db",
+        )
+    )
+    write_revision(project / "migrations" / "versions", "a1", None)
+    for args in (["upgrade", "head"], ["upgrade", "head", "--sql"]):
+        proc = run_cli_subprocess(args, cwd=project)
+        assert proc.returncode == 1, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        assert "Secr" not in proc.stderr + proc.stdout
+        assert "bad '%' interpolation in option 'sqlalchemy.url'" in proc.stderr
+
+
+def test_missing_url_is_one_line(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    ini = project / "schemadiff.ini"
+    ini.write_text(
+        ini.read_text().replace("sqlalchemy.url = sqlite:///%(here)s/app.db\n", "")
+    )
+    write_revision(project / "migrations" / "versions", "a1", None)
+    for args in (["upgrade", "head"], ["upgrade", "head", "--sql"]):
+        proc = run_cli_subprocess(args, cwd=project)
+        assert proc.returncode == 1, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        assert proc.stderr.strip().splitlines()[-1] == (
+            "FAILED: No sqlalchemy.url in the [schemadiff] section of "
+            "schemadiff.ini; set it to your database's URL"
+        )

@@ -7,7 +7,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
-from schemadiff import context
+from schemadiff import CommandError, context
 
 config = context.config
 
@@ -20,10 +20,22 @@ if config.config_file_name is not None and config.get_section("loggers"):
 target_metadata = None
 
 
+def database_url(section: str = config.config_ini_section) -> str:
+    """The ini's sqlalchemy.url, or a one-line error naming where it's missing."""
+    url = config.get_section_option(section, "sqlalchemy.url")
+    if not url:
+        raise CommandError(
+            f"No sqlalchemy.url in the [{section}] section of "
+            f"{config.config_file_name or 'the configuration'}; "
+            "set it to your database's URL"
+        )
+    return url
+
+
 def run_migrations_offline() -> None:
     """Emit the migrations as SQL text, without a database connection."""
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
+        url=database_url(),
         target_metadata=target_metadata,
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
@@ -56,8 +68,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         do_run_migrations(connection)
         return
-    url = config.get_main_option("sqlalchemy.url")
-    if make_url(url).get_dialect().is_async:
+    if make_url(database_url()).get_dialect().is_async:
         asyncio.run(run_async_migrations())
         return
     engine = engine_from_config(

@@ -11,7 +11,7 @@ from logging.config import fileConfig
 
 from sqlalchemy import engine_from_config, pool
 
-from schemadiff import context
+from schemadiff import CommandError, context
 
 USE_TWOPHASE = False
 
@@ -28,10 +28,22 @@ db_names = re.split(r",\s*", config.get_main_option("databases", ""))
 target_metadata = {}
 
 
+def database_url(section: str = config.config_ini_section) -> str:
+    """The ini's sqlalchemy.url, or a one-line error naming where it's missing."""
+    url = config.get_section_option(section, "sqlalchemy.url")
+    if not url:
+        raise CommandError(
+            f"No sqlalchemy.url in the [{section}] section of "
+            f"{config.config_file_name or 'the configuration'}; "
+            "set it to your database's URL"
+        )
+    return url
+
+
 def run_migrations_offline() -> None:
     """Write one SQL file per database: <name>.sql."""
     for name in db_names:
-        url = config.get_section_option(name, "sqlalchemy.url")
+        url = database_url(name)
         file_ = f"{name}.sql"
         logger.info("Writing output to %s", file_)
         with open(file_, "w") as buffer:
@@ -52,6 +64,7 @@ def run_migrations_online() -> None:
     """Run each database's migrations in its own transaction."""
     engines = {}
     for name in db_names:
+        database_url(name)
         engine = engine_from_config(
             config.get_section(name),
             prefix="sqlalchemy.",

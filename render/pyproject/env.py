@@ -4,7 +4,7 @@ from logging.config import fileConfig
 
 from sqlalchemy import engine_from_config, pool
 
-from schemadiff import context
+from schemadiff import CommandError, context
 
 # The Config object for the .ini file in use.
 config = context.config
@@ -18,15 +18,26 @@ if config.config_file_name is not None and config.get_section("loggers"):
 #   target_metadata = Base.metadata
 target_metadata = None
 
+
+def database_url(section: str = config.config_ini_section) -> str:
+    """The ini's sqlalchemy.url, or a one-line error naming where it's missing."""
+    url = config.get_section_option(section, "sqlalchemy.url")
+    if not url:
+        raise CommandError(
+            f"No sqlalchemy.url in the [{section}] section of "
+            f"{config.config_file_name or 'the configuration'}; "
+            "set it to your database's URL"
+        )
+    return url
+
 # Other values from the config, defined by the needs of env.py, can be read
 # with config.get_main_option("my_important_option").
 
 
 def run_migrations_offline() -> None:
     """Emit the migrations as SQL text, without a database connection."""
-    url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url,
+        url=database_url(),
         target_metadata=target_metadata,
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
@@ -46,6 +57,7 @@ def run_migrations_online() -> None:
         _run_with(connection)
         return
 
+    database_url()
     connectable = engine_from_config(
         config.get_section(config.config_ini_section, {}),
         prefix="sqlalchemy.",

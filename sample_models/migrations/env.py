@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from shop.models import Base
 from sqlalchemy import engine_from_config, pool
 
-from schemadiff import context
+from schemadiff import CommandError, context
 
 config = context.config
 
@@ -22,6 +22,18 @@ if os.environ.get("SCHEMADIFF_URL"):
 target_metadata = Base.metadata
 
 
+def database_url(section: str = config.config_ini_section) -> str:
+    """The ini's sqlalchemy.url, or a one-line error naming where it's missing."""
+    url = config.get_section_option(section, "sqlalchemy.url")
+    if not url:
+        raise CommandError(
+            f"No sqlalchemy.url in the [{section}] section of "
+            f"{config.config_file_name or 'the configuration'}; "
+            "set it to your database's URL"
+        )
+    return url
+
+
 def skip_empty_autogenerate(context, revision, directives) -> None:
     """Write no revision file when autogenerate finds nothing to do."""
     if getattr(config.cmd_opts, "autogenerate", False):
@@ -33,7 +45,7 @@ def skip_empty_autogenerate(context, revision, directives) -> None:
 def run_migrations_offline() -> None:
     """Emit the migrations as SQL text, without a database connection."""
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
+        url=database_url(),
         target_metadata=target_metadata,
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
@@ -48,6 +60,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run_with(connection)
         return
+    database_url()
     engine = engine_from_config(
         config.get_section(config.config_ini_section, {}),
         prefix="sqlalchemy.",
