@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql import naming
 from sqlalchemy.sql.naming import conv
 
 from schemadiff.autogenerate.model import (
@@ -199,8 +200,9 @@ def _compare_columns(
         if name in conn_t.columns:
             continue
         if ctx.run_object_filters(col.column, name, "column", False, None):
+            column = _column_to_add(ctx, col.column, meta_t)
             modify.ops.append(
-                ops.AddColumnOp.from_column_and_tablename(schema, tname, col.column)
+                ops.AddColumnOp.from_column_and_tablename(schema, tname, column)
             )
 
     for name, meta_col in meta_t.columns.items():
@@ -224,6 +226,27 @@ def _compare_columns(
                 ops.DropColumnOp.from_column_and_tablename(schema, tname, col.column)
             )
     return drops
+
+
+def _column_to_add(
+    ctx: AutogenContext, column: sa.Column[Any], meta_t: TableModel
+) -> sa.Column[Any]:
+    """The column as ``add_column`` should get it.
+
+    Where ADD COLUMN can't create the named CHECK of the column's type
+    (SQLite), that check becomes a ``create_check_constraint`` of its own
+    (see :func:`_compare_checks`), and the column is added with a copy of its
+    type that does not make the check again under another name.
+    """
+    if ctx.normaliser.add_column_creates_type_checks:
+        return column
+    if not any(c.type_bound and column.name in c.columns for c in meta_t.checks):
+        return column
+    type_ = column.type.copy()
+    type_.create_constraint = False  # type: ignore[attr-defined]
+    copied = column._copy()
+    copied.type = type_
+    return copied
 
 
 def _compare_column(
@@ -419,11 +442,12 @@ def _compare_checks(
 
     A database check whose name the backend made up (for an unnamed check in
     the models) is left alone unless the models use that name.  A type's own
-    CHECK on a column being added is not added again: ``add_column`` creates
-    it with the column.
+    CHECK on a column being added is not added again where ``add_column``
+    creates it with the column (everywhere but SQLite).
     """
     conn_names = {c.name for c in conn_t.checks}
     meta_names = {c.name for c in meta_t.checks}
+    final_names = _convention_renames_checks(ctx)
     new_columns = set(meta_t.columns) - set(conn_t.columns)
     drops: list[ops.MigrateOperation] = []
     adds: list[ops.MigrateOperation] = []
@@ -435,31 +459,57 @@ def _compare_checks(
         if ctx.run_object_filters(
             check.obj, check.name, "check_constraint", True, None
         ):
+            if final_names:
+                # the database's name is final: op.f() keeps the models'
+                # "ck" convention from naming it again when the op runs
+                check.obj.name = conv(check.name)
             drops.append(ops.DropConstraintOp.from_constraint(check.obj))
     for check in meta_t.checks:
         if check.name in conn_names:
             continue
-        if check.type_bound and new_columns.intersection(check.columns):
+        if (
+            check.type_bound
+            and ctx.normaliser.add_column_creates_type_checks
+            and new_columns.intersection(check.columns)
+        ):
             continue
         if ctx.run_object_filters(
             check.obj, check.name, "check_constraint", False, None
         ):
-            adds.append(_create_check(key, check))
+            adds.append(_create_check(ctx, key, check))
     return drops, adds
 
 
+def _convention_renames_checks(ctx: AutogenContext) -> bool:
+    """The models' "ck" convention uses ``%(constraint_name)s``, so a plain
+    name given to an op would be run through the convention once more."""
+    for metadata in ctx.metadata_list:
+        pattern = naming._get_convention(metadata.naming_convention, sa.CheckConstraint)
+        if isinstance(pattern, str) and "%(constraint_name)" in pattern:
+            return True
+    return False
+
+
 def _create_check(
-    key: tuple[str | None, str], check: CheckModel
+    ctx: AutogenContext, key: tuple[str | None, str], check: CheckModel
 ) -> ops.CreateCheckConstraintOp:
     """The directive for a model check, column-level ones included (those are
-    not attached to the table, so ``from_constraint`` can't place them)."""
+    not attached to the table, so ``from_constraint`` can't place them).
+
+    The condition is carried as SQL text: an expression over the model's
+    columns would attach any CheckConstraint later built from it (by
+    ``to_constraint``, for the report or the downgrade) to the model's table.
+    """
     const = check.obj
     name: Any = const.name
     if not isinstance(name, conv):
         # a plain name, or one the naming convention makes only at DDL time
         name = check.name if name == check.name else conv(check.name)
+    condition = const.sqltext
+    if not isinstance(condition, sa.TextClause):
+        condition = sa.text(ctx.normaliser.compile_expression(condition))
     return ops.CreateCheckConstraintOp(
-        name, key[1], const.sqltext, schema=key[0], **const.dialect_kwargs
+        name, key[1], condition, schema=key[0], **const.dialect_kwargs
     )
 
 

@@ -120,6 +120,9 @@ class Normaliser:
     unique_constraints_are_indexes: ClassVar[bool] = False
     #: indexes on expressions come back from reflection
     reflects_expression_indexes: ClassVar[bool] = True
+    #: ``add_column`` also creates the CHECK of the column's type (Boolean,
+    #: non-native Enum); SQLite can't add one to an existing table
+    add_column_creates_type_checks: ClassVar[bool] = True
     #: referential actions that mean "none given"
     default_fk_actions: ClassVar[frozenset[str]] = frozenset({"NO ACTION", "RESTRICT"})
     #: regex rewrites applied, in order, to an upper-cased type signature

@@ -13,6 +13,8 @@ class SqliteNormaliser(Normaliser):
     system_schemas: ClassVar[frozenset[str]] = frozenset({"temp"})
     # SQLite drops indexes on expressions from reflection
     reflects_expression_indexes: ClassVar[bool] = False
+    # ADD COLUMN can't carry a CHECK: the type's check is a directive of its own
+    add_column_creates_type_checks: ClassVar[bool] = False
     type_rewrites = (
         (r"^INT$", "INTEGER"),
         (r"^DECIMAL", "NUMERIC"),

@@ -58,6 +58,15 @@ def describe(container: Any, dialect: sa.Dialect) -> list[Any]:
             return normaliser.default_signature("'" + arg.replace("'", "''") + "'")
         return normaliser.default_signature(str(getattr(arg, "text", arg)))
 
+    def sql(value: Any) -> str:
+        """A CHECK condition; MariaDB's reflected backquotes dropped."""
+        if isinstance(value, sa.TextClause):
+            value = value.text
+        if not isinstance(value, str):
+            kwargs = {"literal_binds": True, "include_table": False}
+            value = str(value.compile(dialect=dialect, compile_kwargs=kwargs))
+        return value.replace("`", "")
+
     def one(op: Any) -> Any:
         if isinstance(op, ops.ModifyTableOps):
             return ("modify_table", op.schema, op.table_name, [one(o) for o in op.ops])
@@ -104,6 +113,8 @@ def describe(container: Any, dialect: sa.Dialect) -> list[Any]:
                 tuple(op.remote_cols),
                 op.kw.get("ondelete"),
             )
+        if isinstance(op, ops.CreateCheckConstraintOp):
+            return ("create_check", str(op.constraint_name), sql(op.condition))
         if isinstance(op, ops.DropConstraintOp):
             return ("drop_constraint", op.constraint_name, op.constraint_type)
         if isinstance(op, ops.CreateTableCommentOp):

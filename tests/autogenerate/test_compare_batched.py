@@ -12,7 +12,8 @@ from tests.autogenerate._util import NAMING
 
 
 def wide_metadata(count: int) -> sa.MetaData:
-    """``count`` tables with a comment, an index, a unique key and a foreign key."""
+    """``count`` tables with a comment, an index, a unique key, a named CHECK
+    and a foreign key."""
     md = sa.MetaData(naming_convention=NAMING)
     for i in range(count):
         cols: list[Any] = [
@@ -24,6 +25,7 @@ def wide_metadata(count: int) -> sa.MetaData:
         ]
         if i:
             cols.append(sa.Column("t0_id", sa.ForeignKey("t0000.id")))
+        cols.append(sa.CheckConstraint("amount >= 0", name="amount_positive"))
         sa.Table(f"t{i:04d}", md, *cols, comment=f"table {i}")
     return md
 

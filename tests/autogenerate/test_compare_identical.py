@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
@@ -91,6 +94,7 @@ def zoo(backend_name: str) -> sa.MetaData:
         ),
         sa.ForeignKeyConstraint(["other"], ["parent.id"], name="named_fk"),
     )
+    _checks(md, backend_name)
     if backend_name == "postgresql":
         sa.Index("ix_expr", sa.func.lower(parent.c.code))
         sa.Index("ix_partial", parent.c.b, postgresql_where=parent.c.b > 5)
@@ -103,10 +107,100 @@ def zoo(backend_name: str) -> sa.MetaData:
     return md
 
 
+def _checks(md: sa.MetaData, backend_name: str) -> sa.Table:
+    """Named CHECK constraints in the forms backends like to rewrite (PG adds
+    casts and parentheses, MariaDB backquotes), a type's named checks, and a
+    JSON column (MariaDB adds its own json_valid() check)."""
+    column_checks: list[Any] = []
+    if backend_name != "mariadb":  # MariaDB: no named check in a column
+        column_checks.append(sa.CheckConstraint("qty < 1000", name="qty_small"))
+    table = sa.Table(
+        "checked",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("qty", sa.Integer, *column_checks),
+        sa.Column("price", sa.Numeric(10, 2)),
+        sa.Column("code", sa.String(10)),
+        sa.Column("status", sa.String(10)),
+        sa.Column("doc", sa.JSON),
+        sa.Column("active", sa.Boolean(create_constraint=True, name="active")),
+        sa.Column(
+            "size",
+            sa.Enum(
+                "s", "m", "l", native_enum=False, create_constraint=True, name="sz"
+            ),
+        ),
+        sa.CheckConstraint("qty >= 0 AND (price IS NULL OR price > -1.5)", "sane"),
+        sa.CheckConstraint("status IN ('new', 'done')", name="status_known"),
+        sa.CheckConstraint("length(code) > 2 OR code IS NULL", name="code_len"),
+    )
+    table.append_constraint(sa.CheckConstraint(table.c.qty != 13, name="unlucky"))
+    return table
+
+
 def test_identical_schema_has_no_diffs(backend):
     md = zoo(backend.name)
     create(backend.engine, md)
     assert diffs(backend.engine, md) == []
+    # the named checks are really there, so the empty diff means "matched"
+    inspector = sa.inspect(backend.engine)
+    names = {c["name"] for c in inspector.get_check_constraints("checked")}
+    expected = {
+        "ck_checked_sane",
+        "ck_checked_status_known",
+        "ck_checked_code_len",
+        "ck_checked_unlucky",
+        "ck_checked_sz",
+    }
+    if backend.name != "mariadb":
+        expected.add("ck_checked_qty_small")
+    if backend.name != "postgresql":  # a native BOOLEAN needs no check
+        expected.add("ck_checked_active")
+    assert names == expected
+
+
+def unnamed_checks(convention: dict[str, str]) -> sa.MetaData:
+    """Unnamed checks of every origin: explicit, column-level, and a type's.
+
+    With a "ck" convention the types' checks get convention names; the
+    explicit ones (whose text has no column for the convention) are left out.
+    """
+    md = sa.MetaData(naming_convention=convention)
+    explicit: list[Any] = []
+    qty_checks: list[Any] = []
+    if "ck" not in convention:
+        explicit = [sa.CheckConstraint("qty <> other"), sa.CheckConstraint("other < 9")]
+        qty_checks = [sa.CheckConstraint("qty > 0")]
+    sa.Table(
+        "plain_checks",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("qty", sa.Integer, *qty_checks),
+        sa.Column("other", sa.Integer),
+        sa.Column("doc", sa.JSON),
+        sa.Column("flag", sa.Boolean(create_constraint=True)),
+        sa.Column("kind", sa.Enum("a", "b", native_enum=False, create_constraint=True)),
+        *explicit,
+    )
+    return md
+
+
+NO_CK = {k: v for k, v in NAMING.items() if k != "ck"}
+CK_BY_COLUMN = {**NO_CK, "ck": "ck_%(table_name)s_%(column_0_name)s"}
+
+
+@pytest.mark.parametrize("convention", [NO_CK, CK_BY_COLUMN], ids=["unnamed", "ck"])
+def test_unnamed_and_convention_named_checks_have_no_diffs(backend, convention):
+    """Unnamed checks (the backend's own names for them are ignored) and
+    checks named by a convention that needs no explicit name compare clean."""
+    md = unnamed_checks(convention)
+    create(backend.engine, md)
+    assert diffs(backend.engine, md) == []
+    names = [
+        c["name"]
+        for c in sa.inspect(backend.engine).get_check_constraints("plain_checks")
+    ]
+    assert names  # the database does hold the checks
 
 
 def test_identical_schema_reflected_twice_has_no_diffs(backend):
