@@ -95,8 +95,12 @@ class MySQLNormaliser(Normaliser):
         return sqltext.replace("`", "").lower().startswith("json_valid(")
 
     def is_generated_check_name(self, name: str, table: sa.Table) -> bool:
-        # MariaDB numbers unnamed table-level checks CONSTRAINT_1, _2, ...
-        return _GENERATED_CHECK.match(name) is not None
+        # MariaDB numbers unnamed table-level checks CONSTRAINT_1, _2, ...;
+        # MySQL 8 calls them <table>_chk_1, _2, ...
+        if _GENERATED_CHECK.match(name) is not None:
+            return True
+        prefix = table.name + "_chk_"
+        return name.startswith(prefix) and name[len(prefix) :].isdigit()
 
 
 class _MariaDBCatalog:

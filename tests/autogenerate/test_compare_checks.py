@@ -509,3 +509,38 @@ def test_cli_round_trip(backend, tmp_path: Path):
     cli(project, "upgrade", "head")
     write_models(project, CLI_V1)
     assert "No new upgrade operations" in cli(project, "check").output
+
+
+# ---------------------------------------------------- backend-made names
+@pytest.mark.parametrize(
+    "dialect, name, generated",
+    [
+        (postgresql.dialect(), "t_check", True),
+        (postgresql.dialect(), "t_x_check", True),
+        (postgresql.dialect(), "t_x_check1", True),
+        (postgresql.dialect(), "ck_t_positive", False),
+        (postgresql.dialect(), "other_x_check", False),
+        (postgresql.dialect(), "t_checked", False),
+        # "<table>_<column>_check" cut to 63 bytes
+        (postgresql.dialect(), f"{LONG_TABLE[:31]}_{LONG_COLUMN[:25]}_check", True),
+        (postgresql.dialect(), f"{LONG_TABLE[:31]}_zzzzzzz_check", False),
+        (mysql.dialect(), "CONSTRAINT_1", True),
+        (mysql.dialect(), "t_chk_2", True),
+        (mysql.dialect(), "t_chk_x", False),
+        (mysql.dialect(), "ck_t_positive", False),
+    ],
+)
+def test_generated_check_names(dialect, name, generated):
+    """Names a backend gives an unnamed check, told apart from chosen ones."""
+    from schemadiff.ddl.normalise import get_normaliser
+
+    md = sa.MetaData()
+    for table_name in ("t", LONG_TABLE):
+        sa.Table(
+            table_name,
+            md,
+            sa.Column("x", sa.Integer),
+            sa.Column(LONG_COLUMN, sa.Integer),
+        )
+    table = md.tables[LONG_TABLE if name.startswith(LONG_TABLE[:10]) else "t"]
+    assert get_normaliser(dialect).is_generated_check_name(name, table) is generated
