@@ -14,7 +14,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import Column, DefaultClause
 from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.ddl import ExecutableDDLElement
-from sqlalchemy.sql.elements import ClauseElement, TextClause, quoted_name
+from sqlalchemy.sql.elements import ClauseElement, TextClause
 
 __all__ = [
     "AlterTable",
@@ -277,10 +277,3 @@ def _column_comment(element: ColumnComment, compiler: DDLCompiler, **kw: Any) ->
         )
     )
     return f"COMMENT ON COLUMN {target} IS {comment}"
-
-
-def plain_name(name: Any) -> str:
-    """A constraint/index name as a str (conv() and quoted_name are str subclasses)."""
-    if isinstance(name, quoted_name):
-        return str(name)
-    return name

@@ -144,7 +144,15 @@ class DefaultImpl:
 
     @property
     def memo(self) -> dict[str, Any]:
-        """Scratch space SQLAlchemy's type events use during CREATE TABLE."""
+        """Scratch space SQLAlchemy's type events use during CREATE TABLE.
+
+        Offline it lasts the run, so a named type shared by several tables is
+        created once.  Online nothing is remembered: the database is asked
+        (``checkfirst``), so a type a migration dropped itself (``DROP TYPE``)
+        is created again when a later table in the same run needs it.
+        """
+        if not self.as_sql:
+            return {}
         try:
             return self.__dict__["_memo"]
         except KeyError:

@@ -72,6 +72,42 @@ def _mysql_change_column(
     return f"{alter} {verb} {spec}"
 
 
+class MySQLDropConstraint(base.AlterTable):
+    """``ALTER TABLE t DROP <kind> [IF EXISTS] name``.
+
+    SQLAlchemy's DropConstraint ignores ``if_exists`` on MySQL; MariaDB has
+    ``DROP FOREIGN KEY IF EXISTS``, ``DROP INDEX IF EXISTS`` (unique keys) and
+    ``DROP CONSTRAINT IF EXISTS`` (checks).
+    """
+
+    def __init__(self, const: sa_schema.Constraint, if_exists: bool) -> None:
+        table = const.table
+        super().__init__(table.name, schema=table.schema)
+        self.constraint = const
+        self.if_exists = if_exists
+
+
+@compiles(MySQLDropConstraint, "mysql", "mariadb")
+def _mysql_drop_constraint(
+    element: MySQLDropConstraint, compiler: DDLCompiler, **kw: Any
+) -> str:
+    const = element.constraint
+    if isinstance(const, sa_schema.ForeignKeyConstraint):
+        kind = "FOREIGN KEY"
+    elif isinstance(const, sa_schema.UniqueConstraint):
+        kind = "INDEX"
+    elif (
+        isinstance(const, sa_schema.CheckConstraint) and not compiler.dialect.is_mariadb
+    ):
+        kind = "CHECK"
+    else:
+        kind = "CONSTRAINT"
+    guard = " IF EXISTS" if element.if_exists else ""
+    name = compiler.preparer.format_constraint(const)
+    alter = base.alter_table(compiler, element.table_name, element.schema)
+    return f"{alter} DROP {kind}{guard} {name}"
+
+
 class MySQLImpl(DefaultImpl):
     __dialect__ = ("mysql", "mariadb")
     transactional_ddl = False
@@ -149,17 +185,21 @@ class MySQLImpl(DefaultImpl):
                 "whole column, so existing_type= is required (offline the column "
                 "can't be inspected)"
             )
+        final_nullable = nullable if nullable is not None else existing_nullable
+        if final_nullable is None:
+            # Guessing NULL would silently drop a NOT NULL the column has.
+            raise CommandError(
+                f"alter_column {table_name}.{column_name}: MySQL/MariaDB restate the "
+                "whole column, so existing_nullable= (or nullable=) is required "
+                "(offline the column can't be inspected)"
+            )
         self._exec(
             MySQLChangeColumn(
                 table_name,
                 column_name,
                 newname=name,
                 type_=final_type,
-                nullable=(
-                    nullable
-                    if nullable is not None
-                    else (existing_nullable if existing_nullable is not None else True)
-                ),
+                nullable=final_nullable,
                 default=(
                     server_default
                     if server_default is not False
@@ -179,15 +219,57 @@ class MySQLImpl(DefaultImpl):
         self, const: sa_schema.Constraint, if_exists: bool | None = None
     ) -> None:
         if type(const) is sa_schema.Constraint:
-            const = self._typed_constraint(const)
+            const = self._typed_constraint(const, if_exists=bool(if_exists))
             if const is None:
                 return
         implicit = None
         if isinstance(const, sa_schema.ForeignKeyConstraint):
             implicit = self._implicit_fk_index(const)
-        super().drop_constraint(const, if_exists=None)
+        if isinstance(const, sa_schema.PrimaryKeyConstraint):
+            self._drop_primary_key(const, bool(if_exists))
+        elif if_exists and not self.dialect.is_mariadb:
+            self._drop_if_present(const)
+        else:
+            self._exec(MySQLDropConstraint(const, if_exists=bool(if_exists)))
         if implicit is not None:
             self._exec(sa_schema.DropIndex(implicit))
+
+    def _drop_primary_key(
+        self, const: sa_schema.PrimaryKeyConstraint, if_exists: bool
+    ) -> None:
+        """``DROP PRIMARY KEY`` has no IF EXISTS form: look first, online only."""
+        table = const.table
+        if if_exists:
+            if self.connection is None:
+                raise CommandError(
+                    f"drop_constraint on table {table.name!r}: MySQL/MariaDB can't "
+                    "write DROP PRIMARY KEY IF EXISTS; offline, leave if_exists out"
+                )
+            pk = sa_inspect(self.connection).get_pk_constraint(
+                table.name, schema=table.schema
+            )
+            if not pk.get("constrained_columns"):
+                return
+        self._exec(sa_schema.DropConstraint(const))
+
+    def _drop_if_present(self, const: sa_schema.Constraint) -> None:
+        """MySQL (unlike MariaDB) has no IF EXISTS here: look first, online only."""
+        table = const.table
+        if self.connection is None:
+            raise CommandError(
+                f"drop_constraint {const.name!r} on table {table.name!r}: MySQL "
+                "has no IF EXISTS for constraints (MariaDB does); offline, leave "
+                "if_exists out"
+            )
+        insp = sa_inspect(self.connection)
+        if isinstance(const, sa_schema.ForeignKeyConstraint):
+            found = insp.get_foreign_keys(table.name, schema=table.schema)
+        elif isinstance(const, sa_schema.UniqueConstraint):
+            found = insp.get_unique_constraints(table.name, schema=table.schema)
+        else:
+            found = insp.get_check_constraints(table.name, schema=table.schema)
+        if any(c.get("name") == const.name for c in found):
+            self._exec(MySQLDropConstraint(const, if_exists=False))
 
     def _implicit_fk_index(
         self, fk: sa_schema.ForeignKeyConstraint
@@ -231,9 +313,12 @@ class MySQLImpl(DefaultImpl):
         return sa_schema.Index(fk.name, _table=table)
 
     def _typed_constraint(
-        self, const: sa_schema.Constraint
+        self, const: sa_schema.Constraint, if_exists: bool = False
     ) -> sa_schema.Constraint | None:
-        """MySQL's DROP syntax depends on the constraint kind; look it up."""
+        """MySQL's DROP syntax depends on the constraint kind; look it up.
+
+        None when the constraint is absent and ``if_exists`` allows that.
+        """
         table = const.table
         where = f"drop_constraint {const.name!r} on table {table.name!r}"
         if self.connection is None:
@@ -258,6 +343,8 @@ class MySQLImpl(DefaultImpl):
         if found is None and str(const.name).upper() == "PRIMARY":
             found = "primary"
         if found is None:
+            if if_exists:
+                return None
             raise CommandError(f"{where}: no such constraint")
         makers = {
             "foreignkey": lambda: sa_schema.ForeignKeyConstraint(

@@ -3,20 +3,20 @@ as separate ``COMMENT ON`` statements, EXCLUDE constraints, and the lifetime of
 named ENUM types.
 
 A native ENUM is a schema object of its own: CREATE TABLE creates it, but DROP
-TABLE leaves it behind, so a downgrade followed by an upgrade would fail with
-"type already exists".  Online, types are therefore created only when absent,
-and dropping a table or column also drops the ENUM types it used that nothing
-else in the database still depends on.
+TABLE leaves it behind.  Online, types are therefore created only when absent,
+so an upgrade after a downgrade that kept the type doesn't fail with "type
+already exists".  Dropping a table or column never drops a type: migrations
+drop it themselves (``op.execute("DROP TYPE mood")`` or
+``sa.Enum(name="mood").drop(op.get_bind())``), the same online and offline.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy import types as sqltypes
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.schema import Column, Table
+from sqlalchemy.schema import Column
 from sqlalchemy.sql.compiler import DDLCompiler
 
 from schemadiff.ddl import base
@@ -52,75 +52,6 @@ class PostgresqlImpl(DefaultImpl):
         super().add_column(
             table_name, column, schema=schema, if_not_exists=if_not_exists, **kw
         )
-
-    def drop_table(self, table: Table, if_exists: bool | None = None) -> None:
-        enums = self._enum_types_used(table.name, table.schema)
-        super().drop_table(table, if_exists=if_exists)
-        self._drop_unused_enums(enums)
-
-    def drop_column(
-        self,
-        table_name: str,
-        column: Column[Any],
-        schema: str | None = None,
-        if_exists: bool | None = None,
-        **kw: Any,
-    ) -> None:
-        enums = self._enum_types_used(table_name, schema, column.name)
-        super().drop_column(
-            table_name, column, schema=schema, if_exists=if_exists, **kw
-        )
-        self._drop_unused_enums(enums)
-
-    def _enum_types_used(
-        self, table_name: str, schema: str | None, column_name: str | None = None
-    ) -> list[tuple[int, str, str]]:
-        """``(oid, schema, name)`` of the ENUM types (or arrays of them) the
-        table's columns, or the one column, use; read before the drop."""
-        if self.connection is None or self.as_sql:
-            return []
-        preparer = self.dialect.identifier_preparer
-        qualified = preparer.quote(table_name)
-        if schema:
-            qualified = f"{preparer.quote_schema(schema)}.{qualified}"
-        sql = (
-            "SELECT DISTINCT t.oid, n.nspname, t.typname "
-            "FROM pg_attribute a "
-            "JOIN pg_type t ON a.atttypid IN (t.oid, t.typarray) "
-            "JOIN pg_namespace n ON n.oid = t.typnamespace "
-            "WHERE a.attrelid = to_regclass(:table) AND a.attnum > 0 "
-            "AND NOT a.attisdropped AND t.typtype = 'e'"
-        )
-        params: dict[str, Any] = {"table": qualified}
-        if column_name is not None:
-            sql += " AND a.attname = :column"
-            params["column"] = column_name
-        rows = self.connection.execute(text(sql + " ORDER BY t.oid"), params)
-        return [(oid, nsp, name) for oid, nsp, name in rows]
-
-    def _drop_unused_enums(self, enums: list[tuple[int, str, str]]) -> None:
-        """Drop each type nothing depends on any more (columns, domains,
-        functions — directly or through the type's array type)."""
-        if not enums:
-            return
-        assert self.connection is not None
-        preparer = self.dialect.identifier_preparer
-        in_use = text(
-            "SELECT EXISTS (SELECT 1 FROM pg_depend d JOIN pg_type t "
-            "ON d.refobjid IN (t.oid, t.typarray) "
-            "WHERE t.oid = :oid AND d.refclassid = 'pg_type'::regclass "
-            "AND d.deptype = 'n')"
-        )
-        for oid, nsp, name in enums:
-            if self.connection.execute(in_use, {"oid": oid}).scalar():
-                continue
-            self._exec(f"DROP TYPE {preparer.quote_schema(nsp)}.{preparer.quote(name)}")
-            # a later CREATE TABLE in this run must create the type again
-            for key, created in self.memo.items():
-                if key.startswith("pg_") and isinstance(created, set):
-                    created -= {
-                        (s, n) for s, n in created if n == name and s in (None, nsp)
-                    }
 
     def alter_column(
         self,

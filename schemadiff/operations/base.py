@@ -298,8 +298,3 @@ class BatchOperations(AbstractOperations):
     """
 
     impl: Any
-
-    def _noop(self, operation: Any) -> None:
-        raise NotImplementedError(
-            f"operation {type(operation).__name__} is not supported in batch mode"
-        )

@@ -15,7 +15,6 @@ from sqlalchemy import schema as sa_schema
 from sqlalchemy import types as sqltypes
 from sqlalchemy.sql import elements, visitors
 from sqlalchemy.sql.base import _NONE_NAME
-from sqlalchemy.sql.naming import conv
 
 from schemadiff.util import CommandError
 
@@ -341,8 +340,3 @@ class SchemaObjects:
             ref = sa_schema.Table(tname, metadata, schema=sname)
         if cname not in ref.c:
             ref.append_column(sa_schema.Column(cname, sqltypes.NULLTYPE))
-
-
-def f(name: str) -> conv:
-    """Mark a name as final: already produced by a naming convention."""
-    return conv(name)

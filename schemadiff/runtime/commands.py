@@ -106,7 +106,11 @@ def downgrade(
     else:
         starting_rev, destination = None, revision
     plan = partial(script._downgrade_revs, destination)
-    _run_steps(config, script, plan, sql, starting_rev, destination, tag)
+    # dont_mutate: a database without a version table has nothing to downgrade,
+    # and must not gain one.
+    _run_steps(
+        config, script, plan, sql, starting_rev, destination, tag, dont_mutate=True
+    )
 
 
 def stamp(
@@ -139,7 +143,18 @@ def stamp(
 
     plan = partial(script._stamp_revs, targets)
     destination = targets[0] if len(targets) == 1 else targets
-    _run_steps(config, script, plan, sql, starting_rev, destination, tag, purge=purge)
+    # dont_mutate: the version table is created only when a row is to be written.
+    _run_steps(
+        config,
+        script,
+        plan,
+        sql,
+        starting_rev,
+        destination,
+        tag,
+        purge=purge,
+        dont_mutate=True,
+    )
 
 
 def current(config: Config, verbose: bool = False) -> None:

@@ -237,9 +237,10 @@ class EnvironmentContext:
 
     def run_migrations(self, **kw: Any) -> None:
         """Run the command's steps; ``kw`` goes to every upgrade()/downgrade()."""
+        from schemadiff.operations import Operations
+
         migration_context = self.get_context()
-        operations_cm = _operations_context(migration_context)
-        with operations_cm:
+        with Operations.context(migration_context):
             migration_context.run_migrations(**kw)
 
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> Any:
@@ -253,17 +254,3 @@ class EnvironmentContext:
     def begin_transaction(self) -> AbstractContextManager[Any]:
         """The transaction scope env.py wraps ``run_migrations()`` in."""
         return self.get_context().begin_transaction()
-
-
-def _operations_context(migration_context: MigrationContext) -> Any:
-    """Install the ``op`` proxy for the run (if the operations layer exists)."""
-    from contextlib import nullcontext
-
-    try:
-        from schemadiff.operations import Operations
-    except ImportError:  # pragma: no cover - only while the package is partial
-        return nullcontext()
-    factory = getattr(Operations, "context", None)
-    if factory is None:  # pragma: no cover - only while the package is partial
-        return nullcontext()
-    return factory(migration_context)

@@ -299,8 +299,9 @@ class MigrationContext:
         if self.purge:
             if self.as_sql:
                 raise CommandError("Can't use --purge with --sql mode")
-            self._ensure_version_table()
-            self._version_table.purge()
+            if not self._dont_mutate or self._version_table.exists():
+                self._ensure_version_table()
+                self._version_table.purge()
             heads: tuple[str, ...] = ()
         else:
             heads = self.get_current_heads()
@@ -308,8 +309,11 @@ class MigrationContext:
                 self._ensure_version_table()
         if self._migrations_fn is None:
             return
-        steps = self._migrations_fn(heads, self)
-        self._apply_steps(steps or (), heads, kw)
+        steps = list(self._migrations_fn(heads, self) or ())
+        if steps and self._dont_mutate and not heads:
+            # dont_mutate: the table is made only when a step must write it.
+            self._ensure_version_table()
+        self._apply_steps(steps, heads, kw)
 
     def _apply_steps(
         self, steps: Any, heads: Sequence[str], kw: dict[str, Any]
@@ -330,10 +334,16 @@ class MigrationContext:
                 removed, added = step.head_changes(current)
                 current = self._version_table.apply(current, removed, added)
                 self._notify(step, current, kw)
-        if ran and self.as_sql and not current:
+        if ran and self.as_sql and not current and self._destination_is_base():
             # The script ends with nothing applied: leave no version table.
+            # Only for plain ``base``: after ``label@base`` other branches may
+            # still have rows that the script's starting point doesn't show.
             self._version_table.drop()
         return current
+
+    def _destination_is_base(self) -> bool:
+        targets = to_tuple(self.opts.get("destination_rev"))
+        return bool(targets) and all(target == "base" for target in targets)
 
     def _call_migration(self, step: MigrationStep, kw: dict[str, Any]) -> None:
         assert step.migration_fn is not None
@@ -345,10 +355,7 @@ class MigrationContext:
             label = getattr(getattr(step, "revision", None), "revision", None)
             what = f"{step.verb} of revision {label}" if label else str(step)
             doc = step.doc
-            detail = " ".join(str(err).split()) or ""
-            message = f"{what}{f' ({doc})' if doc else ''} failed: {type(err).__name__}"
-            if detail:
-                message += f": {detail}"
+            message = f"{what}{f' ({doc})' if doc else ''} failed: {_cause(err)}"
             raise MigrationError(message, step) from err
 
     def _notify(
@@ -398,11 +405,14 @@ class MigrationContext:
         self._offline_in_transaction = True
         try:
             yield
-        finally:
-            # Offline SQL has no rollback: a failure just stops the script.
-            if self._offline_in_transaction:
-                self._offline_in_transaction = False
-                self.impl.emit_commit()
+        except BaseException:
+            # No COMMIT after a failure: the script stops inside its open
+            # transaction, so feeding it to a database commits nothing.
+            self._offline_in_transaction = False
+            raise
+        if self._offline_in_transaction:
+            self._offline_in_transaction = False
+            self.impl.emit_commit()
 
     @contextmanager
     def _online_transaction(self) -> Iterator[Any]:
@@ -457,12 +467,10 @@ class MigrationContext:
             if was_open:
                 self.impl.emit_commit()
                 self._offline_in_transaction = False
-            try:
-                yield
-            finally:
-                if was_open:
-                    self.impl.emit_begin()
-                    self._offline_in_transaction = True
+            yield
+            if was_open:
+                self.impl.emit_begin()
+                self._offline_in_transaction = True
             return
 
         connection = self.connection
@@ -489,6 +497,20 @@ class MigrationContext:
             if had_transaction:
                 self._transaction = connection.begin()
                 self._start_driver_transaction()
+
+
+def _cause(err: BaseException) -> str:
+    """The reason part of a failure line: ``ProgrammingError: ...`` for a
+    database error (even when an operation wrapped it), the bare message of a
+    user error, ``KeyError: ...`` for anything else."""
+    detail = " ".join(str(err).split())
+    kind: str | None = type(err).__name__
+    if isinstance(err, CommandError):
+        orig = getattr(err, "orig", None)
+        kind = type(orig).__name__ if isinstance(orig, sa.exc.DBAPIError) else None
+    if kind is None:
+        return detail
+    return f"{kind}: {detail}" if detail else kind
 
 
 def _dialect_from_url(url: sa.URL, dialect_opts: dict[str, Any]) -> Dialect:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from schemadiff.script.revision import MAX_REV_ID_LENGTH
 from schemadiff.util import CommandError
 
 if TYPE_CHECKING:
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_VERSION_TABLE = "schemadiff_version"
-#: Length of the ``version_num`` column; long enough for hand-picked ids too.
-VERSION_NUM_LENGTH = 32
+#: Length of the ``version_num`` column: the longest id the graph accepts.
+VERSION_NUM_LENGTH = MAX_REV_ID_LENGTH
 
 
 def make_version_table(

@@ -819,7 +819,9 @@ class ScriptDirectory:
             depends_on=tuple_rev_as_scalar(resolved_deps),
             create_date=create_date,
             comma=format_as_comma,
-            message=message if message is not None else "empty message",
+            message=_docstring_text(
+                message if message is not None else "empty message"
+            ),
             **template_args,
         )
         self._run_post_write_hooks(path)
@@ -858,6 +860,16 @@ class ScriptDirectory:
             write_hooks._run_hooks(path, self.hooks)
         elif self.config is not None:
             write_hooks.run_hooks_for_config(self.config, path)
+
+
+def _docstring_text(message: str) -> str:
+    """``message`` escaped for the body of a triple-quoted docstring.
+
+    Backslashes and triple quotes would otherwise end the docstring early or
+    change its text; escaped, the file parses and its docstring reads back as
+    the message that was given.
+    """
+    return message.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
 def _prepend_sys_path(entries: Sequence[str]) -> None:

@@ -111,6 +111,7 @@ def revision(
         revision_context.run_no_autogenerate,
         as_sql=sql,
         revision_context=revision_context,
+        dont_mutate=True,
     )
     scripts = revision_context.generate_scripts()
     if not scripts:
@@ -128,8 +129,8 @@ def merge(
     """Write a revision whose down_revision joins ``revisions`` (or ``heads``).
 
     Only heads are joined, as users of other tools expect: merging a revision
-    that already has descendants would leave a stray branch behind.  Naming
-    one head is allowed (the merge is then a plain next revision).
+    that already has descendants would leave a stray branch behind.  At least
+    two heads are needed: a "merge" of one would be a pointless empty revision.
     """
     script = _script(config)
     if isinstance(revisions, str):
@@ -137,6 +138,8 @@ def merge(
     targets = list({t.revision: t for t in script.get_revisions(list(revisions))})
     if not targets:
         raise CommandError(f"Nothing to merge: {' '.join(revisions)} names nothing")
+    if len(targets) == 1:
+        raise CommandError(f"only one head; nothing to merge ({targets[0]})")
     rmap = script.revision_map
     for rev in targets:
         overlap = [t for t in targets if t != rev and t in rmap.ancestors([rev])]

@@ -42,6 +42,10 @@ _RELATIVE = re.compile(r"^(?:(?P<label>[^@]+)@)?(?P<symbol>[^@]*?)(?P<delta>[+-]
 #: Characters (or positions) a revision id can't have.
 _BAD_ID = re.compile(r"\s|@|^-|-$")
 
+#: The longest revision id: the width of the version table's ``version_num``
+#: column, so that every id the graph accepts can also be recorded.
+MAX_REV_ID_LENGTH = 32
+
 
 class RevisionError(CommandError):
     """Something is wrong with the revision graph or a revision identifier."""
@@ -116,6 +120,24 @@ def _as_tuple(value: object) -> tuple[str, ...]:
     return tuple(value)  # type: ignore[arg-type]
 
 
+def _header_tuple(revision: object, attribute: str, value: object) -> tuple[str, ...]:
+    """``value`` as a tuple of strings, or an error naming the attribute.
+
+    Revision files are user code: ``down_revision = 27`` must be reported as a
+    bad header, not surface as a TypeError deep inside the graph.
+    """
+    if value is None or isinstance(value, str):
+        return _as_tuple(value)
+    if isinstance(value, (tuple, list, set, frozenset)) and all(
+        isinstance(v, str) for v in value
+    ):
+        return tuple(sorted(value) if isinstance(value, (set, frozenset)) else value)
+    raise RevisionError(
+        f"Revision {revision}: {attribute} must be None, a string or a tuple of "
+        f"strings, not {value!r}"
+    )
+
+
 def tuple_rev_as_scalar(rev: Sequence[str] | str | None) -> str | tuple | None:
     """``()`` → None, a 1-tuple → its element; what revision files write."""
     if not rev:
@@ -151,18 +173,16 @@ class Revision:
         branch_labels: str | Sequence[str] | None = None,
     ) -> None:
         self.verify_rev_id(revision)
-        down = _as_tuple(down_revision)
-        for parent in down:
-            if not isinstance(parent, str):
-                raise RevisionError(
-                    f"Revision {revision}: down_revision entries must be strings, "
-                    f"not {parent!r}"
-                )
+        down = _header_tuple(revision, "down_revision", down_revision)
         self.revision = revision
         self.down_revision: str | tuple[str, ...] | None = tuple_rev_as_scalar(down)
         self.down_revisions: tuple[str, ...] = down
-        self._declared_dependencies = _as_tuple(dependencies)
-        self._declared_branch_labels = frozenset(_as_tuple(branch_labels))
+        self._declared_dependencies = _header_tuple(
+            revision, "depends_on", dependencies
+        )
+        self._declared_branch_labels = frozenset(
+            _header_tuple(revision, "branch_labels", branch_labels)
+        )
         self._reset()
 
     @staticmethod
@@ -170,6 +190,11 @@ class Revision:
         """Reject ids that identifier syntax could not refer to unambiguously."""
         if not isinstance(revision, str) or not revision:
             raise RevisionError(f"Revision id must be a non-empty string: {revision!r}")
+        if len(revision) > MAX_REV_ID_LENGTH:
+            raise RevisionError(
+                f"Revision id {revision!r} is {len(revision)} characters long; the "
+                f"version table holds at most {MAX_REV_ID_LENGTH}"
+            )
         if _BAD_ID.search(revision) is None:
             return
         if "@" in revision:
@@ -334,7 +359,6 @@ class RevisionMap:
         self._heads = tuple(r.revision for r in revs if r.is_head)
         self._real_heads = tuple(r.revision for r in revs if r._is_real_head)
         self._bases = tuple(r.revision for r in revs if r.is_base)
-        self._real_bases = tuple(r.revision for r in revs if r._is_real_base)
         self._sorted_ids: list[str] | None = None
         self._rank: dict[str, int] | None = None
         self._propagate_labels(revs, labels)

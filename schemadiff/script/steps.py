@@ -22,14 +22,6 @@ if TYPE_CHECKING:
     from schemadiff.script.revision import Revision, RevisionMap
 
 
-def _dependencies(revision: Revision) -> tuple[str, ...]:
-    return tuple(getattr(revision, "dependencies", None) or ())
-
-
-def _down_revisions(revision: Revision) -> tuple[str, ...]:
-    return to_tuple(revision.down_revision)
-
-
 def _ancestors(revision_map: RevisionMap, ids: Iterable[str]) -> set[str]:
     """Every revision reachable downwards from ``ids``, including ``ids``."""
     ids = [rev for rev in ids if rev]
@@ -44,19 +36,7 @@ def parent_revisions(revision_map: RevisionMap, revision: Revision) -> tuple[str
     A dependency that is an ancestor of another parent says nothing new about
     which rows the version table needs, and is left out of log lines too.
     """
-    cached = getattr(revision_map, "_normalized_down_revisions", None)
-    if cached is not None:
-        return tuple(cached(revision))
-    downs = _down_revisions(revision)
-    deps = [dep for dep in _dependencies(revision) if dep not in downs]
-    if not deps:
-        return downs
-    parents = list(downs) + deps
-    grandparents: list[str] = []
-    for parent in parents:
-        grandparents.extend(revision_map.get_revision(parent).all_down_revisions)
-    implied = _ancestors(revision_map, grandparents)
-    return tuple(p for p in parents if p not in implied)
+    return revision_map._normalized_down_revisions(revision)
 
 
 class MigrationStep:
@@ -146,7 +126,7 @@ class RevisionStep(MigrationStep):
         rev = self.revision.revision
         if self.is_upgrade:
             # Every parent is applied; the ones that were heads stop being heads.
-            candidates = _down_revisions(self.revision) + _dependencies(self.revision)
+            candidates = self.revision.down_revisions + self.revision.dependencies
             removed = [p for p in dict.fromkeys(candidates) if p in heads]
             return removed, [rev]
         if rev not in heads:
@@ -235,10 +215,13 @@ def stamp_steps(
 ) -> list[StampStep]:
     """Steps that rewrite the version table to ``revision`` (one or several).
 
-    For each target: ``base`` removes every head; a target already recorded is
-    left alone; otherwise the target's row replaces the recorded heads it
-    implies (its ancestors) or undoes (its descendants), or opens a new row
-    when it is unrelated to them.
+    The final state is computed once from all the targets, then turned into
+    steps: ``base`` clears every recorded head and ``label@base`` that
+    lineage's heads; each other target is recorded, replacing the heads it
+    implies (its ancestors) or undoes (above it on its own lineage; a branch
+    that merely depends on it keeps its row).  So ``stamp base ae10`` leaves
+    exactly ``ae10`` whatever was recorded before, and a target already
+    recorded is left alone.
     """
     revision_map = script.revision_map
     heads = tuple(current_heads)
@@ -248,31 +231,54 @@ def stamp_steps(
     for head in heads:
         revision_map.get_revision(head)
 
-    steps: list[StampStep] = []
+    cleared: list[str] = []
+    dests: list[str] = []
     for target in targets:
         resolved = revision_map.resolve(target, heads)
-        if not resolved:
-            # base: every row goes; label@base: that lineage's rows go.
-            doomed = heads
-            if "@" in target:
-                label = target.partition("@")[0]
-                doomed = tuple(revision_map.filter_for_lineage(heads, label))
-            if doomed:
-                steps.append(StampStep(doomed, (), False))
+        if resolved:
+            dests.extend(d for d in resolved if d not in dests)
             continue
-        for dest in resolved:
-            if dest in heads:
-                continue
-            dest_rev = revision_map.get_revision(dest)
-            doc = getattr(dest_rev, "doc", None)
-            # Implied by the target (its ancestors, dependencies included) or
-            # undone by it (above it on its own lineage; a branch that merely
-            # depends on the target keeps its row).
-            below = _ancestors(revision_map, dest_rev.all_down_revisions)
-            above = revision_map.descendants([dest], include_dependencies=False)
-            lower_heads = [h for h in heads if h in below]
-            upper_heads = [h for h in heads if h in above]
-            steps.append(
-                StampStep(lower_heads + upper_heads, (dest,), not upper_heads, doc)
-            )
+        doomed: Iterable[str] = heads
+        if "@" in target:
+            label = target.partition("@")[0]
+            doomed = revision_map.filter_for_lineage(heads, label)
+        cleared.extend(h for h in doomed if h not in cleared)
+
+    def replaced_by(dest: str) -> tuple[set[str], set[str]]:
+        """(heads it implies, heads it undoes) — as sets of revision ids."""
+        dest_rev = revision_map.get_revision(dest)
+        below = _ancestors(revision_map, dest_rev.all_down_revisions)
+        above = revision_map.descendants([dest], include_dependencies=False)
+        return below, above
+
+    # A target below another one on its own lineage is implied by it; targets
+    # related only through depends_on each keep their row, as asked.
+    implied: set[str] = set()
+    for dest in dests:
+        implied |= revision_map.ancestors([dest], include_dependencies=False) - {dest}
+    dests = [d for d in dests if d not in implied]
+
+    final = [h for h in heads if h not in cleared]
+    relations = {dest: replaced_by(dest) for dest in dests}
+    for dest, (below, above) in relations.items():
+        final = [h for h in final if h in dests or (h not in below | above)]
+        if dest not in final:
+            final.append(dest)
+
+    removed = [h for h in heads if h not in final]
+    steps: list[StampStep] = []
+    for dest in final:
+        if dest in heads:
+            continue
+        below, above = relations[dest]
+        lower_heads = [h for h in removed if h in below]
+        upper_heads = [h for h in removed if h in above]
+        removed = [h for h in removed if h not in lower_heads + upper_heads]
+        doc = getattr(revision_map.get_revision(dest), "doc", None)
+        steps.append(
+            StampStep(lower_heads + upper_heads, (dest,), not upper_heads, doc)
+        )
+    if removed:
+        # Heads cleared by ``base``/``label@base`` that no target replaces.
+        steps.insert(0, StampStep(removed, (), False))
     return steps

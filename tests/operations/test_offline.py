@@ -185,6 +185,15 @@ def test_mysql_sql(dialect: str) -> None:
     ]
     with pytest.raises(CommandError, match=r"t\.n: .*existing_type= is required"):
         op.alter_column("t", "n", nullable=False)
+    # Without existing_nullable the column's NOT NULL can't be restated: refuse
+    # rather than write NULL.
+    with pytest.raises(
+        CommandError, match=r"t\.n: .*existing_nullable= \(or nullable=\) is required"
+    ):
+        op.alter_column("t", "n", type_=sa.BigInteger, comment="x")
+    with pytest.raises(CommandError, match="existing_nullable"):
+        op.alter_column("t", "n", new_column_name="m", existing_type=sa.Integer)
+    assert statements(buf) == out
     with pytest.raises(CommandError, match="'ck' on table 't': .*type_="):
         op.drop_constraint("ck", "t")
     with pytest.raises(CommandError, match="drop_index 'ix': .*table_name="):

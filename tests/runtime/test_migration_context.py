@@ -272,7 +272,7 @@ def test_offline_output(dialect):
         assert out.rstrip().endswith("COMMIT;")
 
 
-def test_offline_downgrade_to_nothing_drops_table():
+def _offline_downgrade_a1(destination: str) -> str:
     buf = io.StringIO()
     steps = [FakeStep("a1", [], lambda: None, is_upgrade=False)]
     ctx = MigrationContext.configure(
@@ -282,17 +282,29 @@ def test_offline_downgrade_to_nothing_drops_table():
             "output_buffer": buf,
             "fn": lambda heads, c: steps,
             "starting_rev": "a1",
+            "destination_rev": destination,
         },
     )
     with ctx.begin_transaction():
         ctx.run_migrations()
-    out = buf.getvalue()
+    return buf.getvalue()
+
+
+def test_offline_downgrade_to_nothing_drops_table():
+    out = _offline_downgrade_a1("base")
     assert (
         "DELETE FROM schemadiff_version WHERE schemadiff_version.version_num = 'a1';"
         in out
     )
     assert "DROP TABLE schemadiff_version;" in out
     assert "CREATE TABLE" not in out
+
+
+def test_offline_downgrade_to_label_base_keeps_table():
+    # Other branches may have rows the script's start doesn't show.
+    out = _offline_downgrade_a1("lbl@base")
+    assert "DELETE FROM schemadiff_version" in out
+    assert "DROP TABLE" not in out
 
 
 def test_configure_needs_a_target():

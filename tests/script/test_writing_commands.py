@@ -66,9 +66,14 @@ def test_merge_joins_heads_and_refuses_non_heads(tmp_path: Path) -> None:
     assert _down_revision(proj, "m1") == (COLUMN, "c2")
     assert cli(proj, "heads") == ["m1 (head)"]
 
-    # A single head is accepted too: the merge is then a plain next revision.
-    cli(proj, "merge", "-m", "solo", "m1", "--rev-id", "s1")
-    assert _down_revision(proj, "s1") == "m1"
+    # A single head (named, or the only one `heads` finds) is refused: the
+    # "merge" would be a pointless empty revision.
+    for args in (["m1"], ["heads"], ["m1", "heads"]):
+        assert failed(proj, "merge", "-m", "solo", *args, "--rev-id", "s1") == (
+            "FAILED: only one head; nothing to merge (m1)"
+        )
+    assert not list((proj / "foo" / "versions").glob("s1_*.py"))
+    cli(proj, "revision", "-m", "solo", "--rev-id", "s1")
 
     # `heads` joins every head, whatever their number.
     cli(
