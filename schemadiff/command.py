@@ -25,10 +25,21 @@ Signatures (Alembic's, so scripts port unchanged):
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
+import subprocess
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from schemadiff.config import Config
-from schemadiff.util import CommandError
+from schemadiff.script import Script, ScriptDirectory
+from schemadiff.util import CommandError, asbool, obfuscate_url_pw, to_tuple
+from schemadiff.util import rev_id as new_rev_id
+
+if TYPE_CHECKING:
+    from schemadiff.runtime.migration import MigrationContext
 
 #: Templates in the order ``list_templates`` shows them; others follow by name.
 _TEMPLATE_ORDER = ("generic", "pyproject", "async", "multidb")
@@ -189,8 +200,50 @@ def _write_pyproject(
     return True
 
 
+# ---------------------------------------------------------- running env.py
+# The commands below that need the database import the user's env.py under an
+# EnvironmentContext whose ``fn`` gets the current heads (and the
+# MigrationContext) and returns the steps to run.  The runtime is imported
+# lazily: commands that only read version files never load SQLAlchemy.
+
+
+def _script(config: Config) -> ScriptDirectory:
+    return ScriptDirectory.from_config(config)
+
+
+def _run_env(
+    config: Config, script: ScriptDirectory, fn: Callable[..., Any], **kw: Any
+) -> None:
+    """Run env.py with ``fn`` as the planner; ``kw`` goes to the
+    EnvironmentContext (``as_sql``, ``starting_rev``, ``dont_mutate``, ...)."""
+    from schemadiff.runtime.environment import EnvironmentContext
+
+    with EnvironmentContext(config, script, fn=fn, **kw):
+        script.run_env()
+
+
+def _with_current_heads(
+    config: Config,
+    script: ScriptDirectory,
+    use: Callable[[tuple[str, ...]], None],
+) -> None:
+    """Run env.py just to learn the database's current heads, then ``use`` them.
+
+    Read-only: a database without a version table is left without one.
+    """
+
+    def fn(rev: Any, context: Any) -> list[Any]:
+        use(tuple(rev or ()))
+        return []
+
+    _run_env(config, script, fn, dont_mutate=True)
+
+
+def _revision_environment(config: Config) -> bool:
+    return asbool(config.get_schemadiff_option("revision_environment"))
+
+
 # ------------------------------------------------------------------ revisions
-# Implemented in schemadiff/script/commands.py (no database needed).
 
 
 def revision(
@@ -200,13 +253,20 @@ def revision(
     sql: bool = False,
     head: str = "head",
     splice: bool = False,
-    branch_label: str | list[str] | None = None,
+    branch_label: str | Sequence[str] | None = None,
     version_path: str | None = None,
     rev_id: str | None = None,
-    depends_on: str | list[str] | None = None,
-    process_revision_directives: object = None,
-) -> object:
-    """Create a new revision file; returns its ``Script``."""
+    depends_on: str | Sequence[str] | None = None,
+    process_revision_directives: Callable[..., Any] | None = None,
+) -> Script | list[Script] | None:
+    """Create a new revision file on top of ``head``; returns its ``Script``.
+
+    With ``autogenerate`` the body comes from comparing the database with the
+    models.  With ``revision_environment = true`` env.py runs first (without
+    writing to the database), and the ``process_revision_directives`` hooks
+    (env.py's and the argument) may rewrite or drop the script; a list is
+    returned when they produce several, None when they drop it.
+    """
     if autogenerate:
         from schemadiff.autogenerate.revision import autogenerate_revision
 
@@ -222,51 +282,132 @@ def revision(
             depends_on=depends_on,
             process_revision_directives=process_revision_directives,
         )
-    from schemadiff.script import commands
+    script = _script(config)
+    if not _revision_environment(config):
+        if sql:
+            raise CommandError(
+                "Using --sql with the revision command makes sense only when "
+                "revision_environment = true is configured"
+            )
+        return script.generate_revision(
+            rev_id or new_rev_id(),
+            message,
+            head=head,
+            splice=splice,
+            branch_labels=branch_label,
+            version_path=version_path,
+            depends_on=depends_on,
+            config=config,
+        )
+    from schemadiff.autogenerate.revision import RevisionContext
 
-    return commands.revision(
+    revision_context = RevisionContext(
         config,
-        message=message,
-        sql=sql,
-        head=head,
-        splice=splice,
-        branch_label=branch_label,
-        version_path=version_path,
-        rev_id=rev_id,
-        depends_on=depends_on,
+        script,
+        {
+            "message": message,
+            "head": head,
+            "splice": splice,
+            "branch_label": branch_label,
+            "version_path": version_path,
+            "rev_id": rev_id,
+            "depends_on": depends_on,
+        },
         process_revision_directives=process_revision_directives,
     )
+    _run_env(
+        config,
+        script,
+        revision_context.run_no_autogenerate,
+        as_sql=sql,
+        revision_context=revision_context,
+        dont_mutate=True,
+    )
+    scripts = revision_context.generate_scripts()
+    if not scripts:
+        return None
+    return scripts[0] if len(scripts) == 1 else scripts
 
 
 def merge(
     config: Config,
-    revisions: str | list[str],
+    revisions: str | Sequence[str],
     message: str | None = None,
-    branch_label: str | list[str] | None = None,
+    branch_label: str | Sequence[str] | None = None,
     rev_id: str | None = None,
-) -> object:
-    """Create a revision joining two or more heads (``heads`` for all)."""
-    from schemadiff.script import commands
+) -> Script:
+    """Write a revision whose down_revision joins ``revisions`` (or ``heads``).
 
-    return commands.merge(
-        config, revisions, message=message, branch_label=branch_label, rev_id=rev_id
+    Only heads are joined, as users of other tools expect: merging a revision
+    that already has descendants would leave a stray branch behind.  At least
+    two heads are needed: a "merge" of one would be a pointless empty revision.
+    """
+    script = _script(config)
+    if isinstance(revisions, str):
+        revisions = [revisions]
+    targets = list({t.revision: t for t in script.get_revisions(list(revisions))})
+    if not targets:
+        raise CommandError(f"Nothing to merge: {' '.join(revisions)} names nothing")
+    if len(targets) == 1:
+        raise CommandError(f"only one head; nothing to merge ({targets[0]})")
+    rmap = script.revision_map
+    for rev in targets:
+        overlap = [t for t in targets if t != rev and t in rmap.ancestors([rev])]
+        if overlap:
+            raise CommandError(
+                f"Can't merge {rev} with its own ancestor {', '.join(overlap)}"
+            )
+    not_heads = [rev for rev in targets if not rmap.get_revision(rev).is_head]
+    if not_heads:
+        raise CommandError(
+            f"Can't merge {', '.join(not_heads)}: not a head revision; merge "
+            "heads only (see 'schemadiff heads')"
+        )
+    if _revision_environment(config):
+        _with_current_heads(config, script, lambda heads: None)
+    return script.generate_revision(
+        rev_id or new_rev_id(),
+        message,
+        head=targets,
+        splice=True,
+        branch_labels=branch_label,
+        config=config,
     )
+
+
+# ---------------------------------------------------------------- inspecting
 
 
 def heads(
     config: Config, verbose: bool = False, resolve_dependencies: bool = False
 ) -> None:
-    """Show the head revisions of the version files."""
-    from schemadiff.script import commands
-
-    commands.heads(config, verbose=verbose, resolve_dependencies=resolve_dependencies)
+    """Print the heads; dependency-only heads show as ``(effective head)``."""
+    script = _script(config)
+    rmap = script.revision_map
+    ids = rmap.resolve("heads") if resolve_dependencies else rmap.heads
+    for rev in script.get_revisions(ids):
+        config.print_stdout(
+            rev.cmd_format(verbose, include_branches=True, tree_indicators=False)
+        )
 
 
 def branches(config: Config, verbose: bool = False) -> None:
-    """Show the branch points."""
-    from schemadiff.script import commands
-
-    commands.branches(config, verbose=verbose)
+    """Print every branch point with the revisions it branches into."""
+    script = _script(config)
+    for sc in script.walk_revisions():
+        if not sc.is_branch_point:
+            continue
+        pad = " " * len(sc.revision)
+        children = "\n".join(
+            f"{pad} -> "
+            + script.revision_map._revision_map[child].cmd_format(  # type: ignore[attr-defined]
+                False, include_branches=True, include_doc=verbose
+            )
+            for child in sc._children
+        )
+        config.print_stdout(
+            "%s\n%s\n", sc.cmd_format(verbose, include_branches=True), children
+        )
 
 
 def history(
@@ -275,79 +416,274 @@ def history(
     verbose: bool = False,
     indicate_current: bool = False,
 ) -> None:
-    """List revisions newest first, optionally within ``start:end``."""
-    from schemadiff.script import commands
+    """Print revisions newest first, optionally limited to ``start:end``."""
+    script = _script(config)
+    base: str | None
+    head: str | None
+    if rev_range is not None:
+        if ":" not in rev_range:
+            raise CommandError(
+                "History range requires [start]:[end], [start]:, or :[end] "
+                f"(got {rev_range!r})"
+            )
+        base, _, head = rev_range.strip().partition(":")
+    else:
+        base = head = None
 
-    commands.history(
-        config,
-        rev_range=rev_range,
-        verbose=verbose,
-        indicate_current=indicate_current,
+    def display(
+        lower: str | Sequence[str] | None,
+        upper: str | Sequence[str] | None,
+        currents: Sequence[str] = (),
+    ) -> None:
+        revs = list(script.walk_revisions(base=lower or "base", head=upper or "heads"))
+        for sc in revs:
+            sc._db_current_indicator = sc.revision in currents
+            config.print_stdout(
+                sc.cmd_format(
+                    verbose=verbose,
+                    include_branches=True,
+                    include_doc=True,
+                    include_parents=True,
+                )
+            )
+
+    needs_db = (
+        indicate_current
+        or base == "current"
+        or head == "current"
+        or _revision_environment(config)
     )
+    if not needs_db:
+        display(base, head)
+        return
+
+    def with_heads(currents: tuple[str, ...]) -> None:
+        if head == "current":
+            display(base, currents, currents if indicate_current else ())
+        elif base == "current":
+            display(currents, head, currents if indicate_current else ())
+        else:
+            display(base, head, currents if indicate_current else ())
+
+    _with_current_heads(config, script, with_heads)
+
+
+def _named_revisions(
+    config: Config, script: ScriptDirectory, rev: str
+) -> tuple[Script, ...]:
+    if rev != "current":
+        return script.get_revisions(rev)
+    found: list[tuple[Script, ...]] = []
+    _with_current_heads(
+        config, script, lambda heads: found.append(script.get_revisions(heads))
+    )
+    return found[0] if found else ()
 
 
 def show(config: Config, rev: str) -> None:
-    """Show the revision(s) an identifier names."""
-    from schemadiff.script import commands
-
-    commands.show(config, rev)
+    """Print the verbose block of the revision(s) ``rev`` names."""
+    script = _script(config)
+    for sc in _named_revisions(config, script, rev):
+        config.print_stdout(sc.log_entry)
 
 
 def edit(config: Config, rev: str) -> None:
-    """Open the revision file(s) an identifier names in $EDITOR."""
-    from schemadiff.script import commands
+    """Open the revision file(s) ``rev`` names in ``$EDITOR``."""
+    script = _script(config)
+    revs = _named_revisions(config, script, rev)
+    if not revs:
+        raise CommandError(f"No revision files indicated by symbol '{rev}'")
+    for sc in revs:
+        _open_in_editor(sc.path)
 
-    commands.edit(config, rev)
+
+def _open_in_editor(path: str, environ: dict[str, str] | None = None) -> None:
+    """Run ``$VISUAL``/``$EDITOR`` (or a common editor on PATH) on ``path``."""
+    env = os.environ if environ is None else environ
+    for var in ("VISUAL", "EDITOR"):
+        value = env.get(var)
+        if value:
+            argv = shlex.split(value)
+            break
+    else:
+        for candidate in ("sensible-editor", "editor", "nano", "vim", "vi"):
+            found = shutil.which(candidate)
+            if found:
+                argv = [found]
+                break
+        else:
+            raise CommandError("No editor found: set the EDITOR environment variable")
+    try:
+        result = subprocess.run([*argv, path], check=False)
+    except OSError as err:
+        raise CommandError(f"Could not run editor {argv[0]!r}: {err}") from err
+    if result.returncode != 0:
+        raise CommandError(f"Editor {argv[0]!r} exited with status {result.returncode}")
 
 
 # ------------------------------------------------------------------ runtime
-# Implemented in schemadiff/runtime/commands.py (imported lazily so this module
-# loads even when a database driver or the script layer is unavailable).
+
+
+def _split_range(revision: str, sql: bool) -> tuple[str | None, str]:
+    """``START:END`` -> (START, END); ranges only make sense offline."""
+    if ":" not in revision:
+        return None, revision
+    if not sql:
+        raise CommandError(
+            f"Range revision {revision!r} not allowed; START:END ranges are "
+            "for --sql (offline) mode only"
+        )
+    start, _, end = revision.partition(":")
+    return (start or None), (end or "head")
+
+
+def _run_steps(
+    config: Config,
+    script: ScriptDirectory,
+    planner: Callable[[tuple[str, ...]], list[Any]],
+    sql: bool,
+    starting_rev: str | None,
+    destination_rev: Any,
+    tag: str | None,
+    **kw: Any,
+) -> None:
+    """Run the steps ``planner(current_heads)`` returns (upgrade, downgrade or
+    stamp), online or as SQL."""
+
+    def plan(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
+        return planner(heads)
+
+    _run_env(
+        config,
+        script,
+        plan,
+        as_sql=sql,
+        starting_rev=starting_rev,
+        destination_rev=destination_rev,
+        tag=tag,
+        **kw,
+    )
 
 
 def upgrade(
     config: Config, revision: str, sql: bool = False, tag: str | None = None
 ) -> None:
-    """Upgrade the database to a later revision (default target: head)."""
-    from schemadiff.runtime import commands
-
-    commands.upgrade(config, revision, sql=sql, tag=tag)
+    """Upgrade the database to ``revision`` (``head``, ``heads``, ``+N``, ...)."""
+    script = _script(config)
+    starting_rev, destination = _split_range(revision, sql)
+    plan = partial(script._upgrade_revs, destination)
+    _run_steps(config, script, plan, sql, starting_rev, destination, tag)
 
 
 def downgrade(
     config: Config, revision: str, sql: bool = False, tag: str | None = None
 ) -> None:
-    """Revert the database to an earlier revision."""
-    from schemadiff.runtime import commands
+    """Downgrade the database to ``revision`` (``-1``, ``base``, an id, ...).
 
-    commands.downgrade(config, revision, sql=sql, tag=tag)
+    A bare ``-N`` removes N revisions one at a time, each time the first head
+    ``current`` lists: at a merge point that un-merges (one version row per
+    parent again); with several heads it closes one branch per step.
+    ``label@-N`` steps down that branch only.
+    """
+    script = _script(config)
+    if ":" in revision:
+        starting_rev, destination = _split_range(revision, sql)
+        if starting_rev is None:
+            raise CommandError("downgrade --sql needs a START in START:END")
+    elif sql:
+        raise CommandError(
+            "downgrade with --sql requires <fromrev>:<torev>, e.g. head:base"
+        )
+    else:
+        starting_rev, destination = None, revision
+    plan = partial(script._downgrade_revs, destination)
+    # dont_mutate: a database without a version table has nothing to downgrade,
+    # and must not gain one.
+    _run_steps(
+        config, script, plan, sql, starting_rev, destination, tag, dont_mutate=True
+    )
 
 
 def stamp(
     config: Config,
-    revision: str | list[str],
+    revision: str | Sequence[str],
     sql: bool = False,
     tag: str | None = None,
     purge: bool = False,
 ) -> None:
-    """Set the version table to the given revision(s) without running migrations."""
-    from schemadiff.runtime import commands
+    """Record ``revision`` (one or several) in the version table, running nothing.
 
-    commands.stamp(config, revision, sql=sql, tag=tag, purge=purge)
+    ``purge`` empties the table first, which also works when it names
+    revisions that no longer exist.
+    """
+    script = _script(config)
+    destinations: list[str] = []
+    starting_rev: str | None = None
+    for item in to_tuple(revision):
+        start, dest = _split_range(item, sql)
+        if start is not None:
+            if starting_rev is not None and start != starting_rev:
+                raise CommandError(
+                    "stamp --sql supports only one starting revision at a time"
+                )
+            starting_rev = start
+        destinations.append(dest)
+    if purge and sql:
+        raise CommandError("Can't use --purge with --sql mode")
+    targets = tuple(destinations)
+
+    plan = partial(script._stamp_revs, targets)
+    destination = targets[0] if len(targets) == 1 else targets
+    # dont_mutate: the version table is created only when a row is to be written.
+    _run_steps(
+        config,
+        script,
+        plan,
+        sql,
+        starting_rev,
+        destination,
+        tag,
+        purge=purge,
+        dont_mutate=True,
+    )
 
 
 def current(config: Config, verbose: bool = False) -> None:
-    """Show the revision(s) the database is at."""
-    from schemadiff.runtime import commands
+    """Print the revision(s) the database is at, one line per version row.
 
-    commands.current(config, verbose=verbose)
+    Several heads are listed in graph order (the reverse of ``history``), the
+    order a bare ``downgrade -1`` takes them in.
+    """
+    script = _script(config)
+
+    def show(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
+        if verbose:
+            config.print_stdout(
+                "Current revision(s) for %s:", _describe_target(context)
+            )
+        for head in script.revision_map.head_order(heads):
+            config.print_stdout(script.get_revision(head).cmd_format(verbose))
+        return []
+
+    _run_env(config, script, show, dont_mutate=True)
 
 
 def ensure_version(config: Config, sql: bool = False) -> None:
-    """Create the version table if it doesn't exist yet."""
-    from schemadiff.runtime import commands
+    """Create the version table if it's missing (``--sql``: print its DDL)."""
+    script = _script(config)
 
-    commands.ensure_version(config, sql=sql)
+    def create(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
+        context.version_table.create(checkfirst=True)
+        return []
+
+    _run_env(config, script, create, as_sql=sql, dont_mutate=True)
+
+
+def _describe_target(context: MigrationContext) -> str:
+    connection = context.connection
+    if connection is not None:
+        return obfuscate_url_pw(connection.engine.url)
+    return context.dialect.name
 
 
 # --------------------------------------------------------------------- check
