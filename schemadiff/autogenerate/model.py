@@ -280,16 +280,30 @@ def drop_implicit_indexes(
 ) -> None:
     """Forget reflected indexes the backend made by itself (InnoDB's index for
     a foreign key) unless the models declare an index of that name too: the
-    models never asked for them, and they go away with their key."""
+    models never asked for them, and the key needs them while it stays.
+
+    The normaliser is told which keys stay: those the models still have, and
+    those the comparison doesn't see (filtered out by name).
+    """
     for key, conn_t in conn.tables.items():
         meta_t = meta.tables.get(key)
-        declared = {i.name for i in meta_t.indexes} if meta_t is not None else set()
+        declared: set[str | None] = set()
+        kept: list[sa.ForeignKeyConstraint] | None = None
+        if meta_t is not None:
+            declared = {i.name for i in meta_t.indexes}
+            wanted = {fk.sig for fk in meta_t.foreign_keys}
+            dropped = [fk.obj for fk in conn_t.foreign_keys if fk.sig not in wanted]
+            kept = [
+                fkc
+                for fkc in conn_t.table.foreign_key_constraints
+                if not any(fkc is gone for gone in dropped)
+            ]
         conn_t.indexes = [
             i
             for i in conn_t.indexes
             if i.is_constraint
             or i.name in declared
-            or not normaliser.is_implicit_index(i.obj, conn_t.table)
+            or not normaliser.is_implicit_index(i.obj, conn_t.table, kept)
         ]
 
 
@@ -374,7 +388,7 @@ def _build_index(
             normaliser.dialect.name,
         )
         return None
-    where = index.dialect_kwargs.get(f"{normaliser.dialect.name}_where")
+    where = normaliser.partial_index_where(index)
     where_sig = None
     if where is not None:
         where_sig = normaliser.expression_signature(

@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from schemadiff.autogenerate.model import SchemaModel, build_model, schema_key
+from schemadiff.runtime.version_table import DEFAULT_VERSION_TABLE
 
 if TYPE_CHECKING:
     from schemadiff.autogenerate.api import AutogenContext
 
 log = logging.getLogger(__name__)
-
-DEFAULT_VERSION_TABLE = "schemadiff_version"
 
 
 def target_schemas(autogen_context: AutogenContext, inspector: Any) -> list[str | None]:
@@ -31,7 +30,7 @@ def target_schemas(autogen_context: AutogenContext, inspector: Any) -> list[str 
     if ctx.opts.get("include_schemas", False):
         default = ctx.default_schema
         for name in inspector.get_schema_names():
-            if name in ctx.normaliser.system_schemas or name.startswith("pg_"):
+            if ctx.normaliser.is_system_schema(name):
                 continue
             if name == default:
                 continue

@@ -57,11 +57,20 @@ class RevisionContext:
         ]
 
     def _check_up_to_date(self, heads: Any) -> None:
+        """Refuse a database that lacks any revision of the scripts.
+
+        The version table holds heads only, and a revision that is merely
+        depended upon (an "effective head") never gets a row of its own, so
+        the rows are compared by what they imply: everything they stand on.
+        """
         from schemadiff.util import CommandError
 
+        scripts = self.script_directory
         current = set(heads or ())
-        wanted = set(self.script_directory.get_heads())
-        if current != wanted:
+        wanted = set(scripts.get_heads())
+        applied = {s.revision for s in scripts.get_all_current(tuple(current))}
+        needed = {s.revision for s in scripts.get_all_current(tuple(wanted))}
+        if not needed <= applied:
             raise CommandError(
                 "Target database is not up to date: it is at "
                 f"{', '.join(sorted(current)) or 'base'}, the scripts' heads are "
@@ -211,6 +220,7 @@ def autogenerate_revision(
         fn=compare,
         as_sql=False,
         revision_context=revision_context,
+        dont_mutate=True,
     ):
         script_directory.run_env()
     if not ran:

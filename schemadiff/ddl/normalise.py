@@ -123,6 +123,9 @@ class Normaliser:
     #: ``add_column`` also creates the CHECK of the column's type (Boolean,
     #: non-native Enum); SQLite can't add one to an existing table
     add_column_creates_type_checks: ClassVar[bool] = True
+    #: the Index keyword holding a partial index's WHERE (None: the backend
+    #: has no partial indexes)
+    partial_index_option: ClassVar[str | None] = None
     #: referential actions that mean "none given"
     default_fk_actions: ClassVar[frozenset[str]] = frozenset({"NO ACTION", "RESTRICT"})
     #: regex rewrites applied, in order, to an upper-cased type signature
@@ -152,6 +155,10 @@ class Normaliser:
     @property
     def supports_identity(self) -> bool:
         return bool(getattr(self.dialect, "supports_identity_columns", False))
+
+    def is_system_schema(self, name: str) -> bool:
+        """A schema of the backend's own, never compared (include_schemas)."""
+        return name in self.system_schemas
 
     def default_schema_name(self, connection: Connection) -> str | None:
         """The schema unqualified names resolve to (None when there is none)."""
@@ -310,6 +317,13 @@ class Normaliser:
         result = "".join(out)
         return self.expression_synonyms.get(result, result)
 
+    def partial_index_where(self, index: sa.Index) -> Any:
+        """The WHERE condition of a partial index (model or reflected); None
+        for an index over the whole table."""
+        if self.partial_index_option is None:
+            return None
+        return index.dialect_kwargs.get(self.partial_index_option)
+
     def compile_expression(self, expr: Any) -> str:
         """Render a model-side SQL expression the way DDL would show it."""
         if isinstance(expr, str):
@@ -351,9 +365,19 @@ class Normaliser:
         """A default the backend adds by itself (serial sequences and the like)."""
         return False
 
-    def is_implicit_index(self, index: sa.Index, table: sa.Table) -> bool:
+    def is_implicit_index(
+        self,
+        index: sa.Index,
+        table: sa.Table,
+        kept_keys: Sequence[sa.ForeignKeyConstraint] | None = None,
+    ) -> bool:
         """A reflected index of ``table`` the backend made by itself (e.g.
-        InnoDB's index for a foreign key); ignored unless the models declare it."""
+        InnoDB's index for a foreign key); ignored unless the models declare it.
+
+        ``kept_keys`` are the table's foreign keys the models keep (None: all
+        of them); an index that only served a key being dropped is not the
+        backend's business any more.
+        """
         return False
 
     def is_implicit_check(self, name: str | None, sqltext: str) -> bool:

@@ -79,17 +79,31 @@ class MySQLNormaliser(Normaliser):
             return super().reflection_info(connection, inspector, schema, table_names)
         return _MariaDBCatalog(self, connection, schema, table_names).read()
 
-    def is_implicit_index(self, index: sa.Index, table: sa.Table) -> bool:
-        # With no usable index, InnoDB indexes a foreign key's columns itself
-        # and names the index after the key
+    def is_implicit_index(
+        self,
+        index: sa.Index,
+        table: sa.Table,
+        kept_keys: Sequence[sa.ForeignKeyConstraint] | None = None,
+    ) -> bool:
+        # With no usable index, InnoDB indexes a foreign key's columns itself.
+        # It names the index after the key when the key has a name of its
+        # own, but after the key's first column when the server names the key
+        # (child_ibfk_1 -> item_id, item_id_2, ...), so the name alone proves
+        # nothing: an index led by a kept key's columns is one the key needs
+        # (InnoDB refuses to drop it anyway).  The index of a key being
+        # dropped counts only when named after the key, since dropping the
+        # key drops that one too; any other must be dropped after the key.
         if index.unique:
             return False
         columns = [getattr(c, "name", None) for c in index.expressions]
-        return any(
-            fk.name == index.name
-            and columns[: len(fk.column_keys)] == list(fk.column_keys)
-            for fk in table.foreign_key_constraints
-        )
+        for fk in table.foreign_key_constraints:
+            if columns[: len(fk.column_keys)] != list(fk.column_keys):
+                continue
+            if fk.name == index.name:
+                return True
+            if kept_keys is None or any(key is fk for key in kept_keys):
+                return True
+        return False
 
     def is_implicit_check(self, name: str | None, sqltext: str) -> bool:
         return sqltext.replace("`", "").lower().startswith("json_valid(")

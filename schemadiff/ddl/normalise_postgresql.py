@@ -27,6 +27,7 @@ class PostgresqlNormaliser(Normaliser):
     system_schemas: ClassVar[frozenset[str]] = frozenset(
         {"information_schema", "pg_catalog", "pg_toast"}
     )
+    partial_index_option: ClassVar[str | None] = "postgresql_where"
     type_rewrites = (
         (r"^FLOAT\(([1-9]|1\d|2[0-4])\)$", "REAL"),
         (r"^FLOAT(\(\d+\))?$", "DOUBLE PRECISION"),
@@ -40,6 +41,11 @@ class PostgresqlNormaliser(Normaliser):
         (r"^INT2$", "SMALLINT"),
         (r"^BOOL$", "BOOLEAN"),
     )
+
+    def is_system_schema(self, name: str) -> bool:
+        # pg_catalog and pg_toast, plus each session's pg_temp_<n> and
+        # pg_toast_temp_<n>
+        return super().is_system_schema(name) or name.startswith("pg_")
 
     def is_generated_check_name(self, name: str, table: sa.Table) -> bool:
         # PostgreSQL names an unnamed CHECK "<table>_<column>_check" when it

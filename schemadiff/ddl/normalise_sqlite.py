@@ -11,6 +11,7 @@ class SqliteNormaliser(Normaliser):
     __dialect__ = "sqlite"
 
     system_schemas: ClassVar[frozenset[str]] = frozenset({"temp"})
+    partial_index_option: ClassVar[str | None] = "sqlite_where"
     # SQLite drops indexes on expressions from reflection
     reflects_expression_indexes: ClassVar[bool] = False
     # ADD COLUMN can't carry a CHECK: the type's check is a directive of its own

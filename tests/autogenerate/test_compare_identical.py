@@ -11,9 +11,9 @@ from sqlalchemy.dialects import postgresql
 from tests.autogenerate._util import NAMING, create, diffs
 
 
-def zoo(backend_name: str) -> sa.MetaData:
+def zoo(backend_name: str, naming: dict[str, str] = NAMING) -> sa.MetaData:
     """Every generic type and the usual kinds of server default and index."""
-    md = sa.MetaData(naming_convention=NAMING)
+    md = sa.MetaData(naming_convention=naming)
     server = backend_name != "sqlite"
     types = sa.Table(
         "types",
@@ -157,6 +157,24 @@ def test_identical_schema_has_no_diffs(backend):
     if backend.name != "postgresql":  # a native BOOLEAN needs no check
         expected.add("ck_checked_active")
     assert names == expected
+
+
+def test_identical_schema_with_unnamed_foreign_keys_has_no_diffs(backend):
+    """Without an "fk" convention the backend names the keys itself (MariaDB:
+    ``child_ibfk_<n>``, with InnoDB's index for each named after its column)."""
+    md = zoo(backend.name, {k: v for k, v in NAMING.items() if k != "fk"})
+    create(backend.engine, md)
+    assert diffs(backend.engine, md) == []
+    inspector = sa.inspect(backend.engine)
+    keys = {
+        tuple(k["constrained_columns"]): k["name"]
+        for k in inspector.get_foreign_keys("child")
+    }
+    assert set(keys) == {("parent_id",), ("parent_code",), ("other",)}
+    assert keys[("other",)] == "named_fk"
+    if backend.name == "mariadb":
+        indexes = {i["name"] for i in inspector.get_indexes("child")}
+        assert {"parent_id", "parent_code", "named_fk"} <= indexes
 
 
 def unnamed_checks(convention: dict[str, str]) -> sa.MetaData:
