@@ -1,9 +1,11 @@
-"""Drive ``revision --autogenerate`` (and ``check``): run env.py, collect the
-MigrationScript(s) it produces, apply ``process_revision_directives``, then
-render and write what remains.
+"""Collect the directives of one ``revision`` run (``--autogenerate``,
+``check``, or a plain revision through env.py): :class:`RevisionContext` is
+the ``fn`` env.py's ``run_migrations()`` calls; it compares, applies
+``process_revision_directives`` and finally renders and writes what remains.
 
-Rendering itself lives in :mod:`schemadiff.autogenerate.render`; this module
-only orchestrates one revision run.
+Running env.py itself is the command layer's job (``schemadiff.command``);
+this module only talks to the script directory and MigrationContext it is
+handed.
 """
 
 from __future__ import annotations
@@ -164,82 +166,6 @@ class RevisionContext:
                 )
             )
         return written
-
-
-def autogenerate_revision(
-    config: Any,
-    message: str | None = None,
-    sql: bool = False,
-    head: str = "head",
-    splice: bool = False,
-    branch_label: Any = None,
-    version_path: str | None = None,
-    rev_id: str | None = None,
-    depends_on: Any = None,
-    process_revision_directives: Callable[..., Any] | None = None,
-) -> Any:
-    """``revision --autogenerate``: run env.py comparing the database with
-    the models, apply the directive hooks and write the revision file.
-
-    Returns the Script written, a list when hooks produced several, or None
-    when the hooks removed every directive (nothing is written then).
-    """
-    from schemadiff.runtime.environment import EnvironmentContext
-    from schemadiff.script import ScriptDirectory
-    from schemadiff.util import CommandError
-
-    if sql:
-        raise CommandError(
-            "Using --sql with --autogenerate does not make sense: autogenerate "
-            "compares the models with a live database"
-        )
-    script_directory = ScriptDirectory.from_config(config)
-    revision_context = RevisionContext(
-        config,
-        script_directory,
-        {
-            "message": message,
-            "head": head,
-            "splice": splice,
-            "branch_label": branch_label,
-            "version_path": version_path,
-            "rev_id": rev_id,
-            "depends_on": depends_on,
-        },
-        process_revision_directives=process_revision_directives,
-    )
-    ran: list[bool] = []
-
-    def compare(heads: Any, migration_context: Any) -> list[Any]:
-        ran.append(True)
-        return revision_context.run_autogenerate(heads, migration_context)
-
-    with EnvironmentContext(
-        config,
-        script_directory,
-        fn=compare,
-        as_sql=False,
-        revision_context=revision_context,
-        dont_mutate=True,
-    ):
-        script_directory.run_env()
-    if not ran:
-        raise CommandError(
-            "env.py never called context.run_migrations(); nothing was compared"
-        )
-    if not revision_context.generated_revisions:
-        if revision_context.detected_changes:
-            config.print_stdout(
-                "No revision file written: process_revision_directives removed "
-                "the migration script."
-            )
-        else:
-            config.print_stdout(
-                "No changes in schema detected; no revision file written."
-            )
-        return None
-    scripts = revision_context.generate_scripts()
-    return scripts[0] if len(scripts) == 1 else scripts
 
 
 def _prune_drops_before_drop_table(container: Any) -> None:
