@@ -152,3 +152,36 @@ def test_innodb_foreign_key_index_is_ignored_unless_declared():
     assert conn_indexes(declared) == ["fk_c_p", "ix_c_n"]
     # a table the models drop: its key's index goes with it, not before it
     assert conn_indexes(sa.MetaData()) == ["ix_c_n"]
+
+
+def test_innodb_index_of_a_server_named_key_follows_the_key():
+    """A server-named key (``c_ibfk_1``) gets an index named after its column;
+    it is InnoDB's while the models keep the key, and is dropped (after the
+    key) when they drop it.  An index named after a dropped key goes with it."""
+    normaliser = get_normaliser(_mariadb())
+
+    def table(md: sa.MetaData, key: str | None, *extra: sa.SchemaItem) -> sa.Table:
+        fks = [sa.ForeignKeyConstraint(["pid"], ["p.id"], name=key)] if key else []
+        return sa.Table(
+            "c",
+            md,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("pid", sa.Integer),
+            *fks,
+            *extra,
+        )
+
+    conn_t = table(sa.MetaData(), "c_ibfk_1", sa.Index("pid", "pid"))
+    named_t = table(sa.MetaData(), "fk_c_p", sa.Index("fk_c_p", "pid"))
+
+    def conn_indexes(conn_table: sa.Table, meta_table: sa.Table) -> list[str]:
+        conn = build_model([conn_table], normaliser, None, reflected=True)
+        meta = build_model([meta_table], normaliser, None, reflected=False)
+        drop_implicit_indexes(conn, meta, normaliser)
+        return [i.name for i in conn.tables[(None, "c")].indexes]
+
+    keeps_key = table(sa.MetaData(), None)
+    keeps_key.append_constraint(sa.ForeignKeyConstraint(["pid"], ["p.id"]))
+    assert conn_indexes(conn_t, keeps_key) == []
+    assert conn_indexes(conn_t, table(sa.MetaData(), None)) == ["pid"]
+    assert conn_indexes(named_t, table(sa.MetaData(), None)) == []
