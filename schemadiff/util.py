@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
 
+#: Name of the table that records applied revisions (option ``version_table``).
+DEFAULT_VERSION_TABLE = "schemadiff_version"
+
+
 class CommandError(Exception):
     """A mistake the user can fix: the CLI prints it as one line, never a traceback."""
 

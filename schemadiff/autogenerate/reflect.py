@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from schemadiff.autogenerate.model import SchemaModel, build_model, schema_key
-from schemadiff.runtime.version_table import DEFAULT_VERSION_TABLE
+from schemadiff.util import DEFAULT_VERSION_TABLE
 
 if TYPE_CHECKING:
     from schemadiff.autogenerate.api import AutogenContext

@@ -22,14 +22,13 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from schemadiff.script.revision import MAX_REV_ID_LENGTH
-from schemadiff.util import CommandError
+from schemadiff.util import DEFAULT_VERSION_TABLE, CommandError
 
 if TYPE_CHECKING:
     from schemadiff.runtime.migration import MigrationContext
 
 log = logging.getLogger(__name__)
 
-DEFAULT_VERSION_TABLE = "schemadiff_version"
 #: Length of the ``version_num`` column: the longest id the graph accepts.
 VERSION_NUM_LENGTH = MAX_REV_ID_LENGTH
 
