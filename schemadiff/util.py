@@ -72,6 +72,12 @@ def load_python_file(path: str, module_id: str | None = None) -> ModuleType:
     return module
 
 
+def is_database_error(err: BaseException) -> bool:
+    """True for SQLAlchemy errors, without importing SQLAlchemy for fast commands."""
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return sa_exc is not None and isinstance(err, sa_exc.SQLAlchemyError)
+
+
 def asbool(value: object) -> bool:
     """Interpret config-file booleans the way users write them."""
     if isinstance(value, bool):

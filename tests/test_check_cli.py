@@ -107,7 +107,10 @@ def test_errors_exit_2(tmp_path: Path) -> None:
     env = project / "migrations" / "env.py"
     env.write_text("raise RuntimeError('broken env')\n")
     result = cli(project, "check", expect=2)
-    assert "FAILED: check could not compare: RuntimeError: broken env" in result.output
+    assert (
+        "FAILED: env.py failed: RuntimeError: broken env "
+        "(run with --raiseerr for the traceback)" in result.output
+    )
 
     # no config at all
     result = cli(tmp_path, "check", expect=2)

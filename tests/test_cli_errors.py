@@ -83,3 +83,19 @@ def test_missing_url_is_one_line(tmp_path: Path) -> None:
             "FAILED: No sqlalchemy.url in the [schemadiff] section of "
             "schemadiff.ini; set it to your database's URL"
         )
+
+
+def test_broken_env_py_is_one_line(tmp_path: Path) -> None:
+    project = make_project(tmp_path, url=f"sqlite:///{tmp_path}/x.db")
+    env_py = project / "migrations" / "env.py"
+    env_py.write_text("import myapp_models_that_do_not_exist\n" + env_py.read_text())
+    write_revision(project / "migrations" / "versions", "a1", None)
+    proc = run_cli_subprocess(["upgrade", "head"], cwd=project)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "FAILED: env.py failed: ModuleNotFoundError: No module named "
+        "'myapp_models_that_do_not_exist' (run with --raiseerr for the traceback)"
+    )
+    proc = run_cli_subprocess(["--raiseerr", "upgrade", "head"], cwd=project)
+    assert "Traceback" in proc.stderr and "ModuleNotFoundError" in proc.stderr

@@ -30,7 +30,7 @@ from schemadiff.script.revision import (
     format_as_comma,
     tuple_rev_as_scalar,
 )
-from schemadiff.util import CommandError, load_python_file
+from schemadiff.util import CommandError, is_database_error, load_python_file
 
 if TYPE_CHECKING:
     from schemadiff.config import Config
@@ -653,7 +653,19 @@ class ScriptDirectory:
                 path = pyc
             else:
                 raise CommandError(f"No env.py found in {self.dir}")
-        load_python_file(path)
+        try:
+            load_python_file(path)
+        except CommandError:
+            raise
+        except Exception as err:
+            if is_database_error(err):
+                raise  # the CLI reports these in one line already
+            # A mistake in the user's env.py (or what it imports): one line,
+            # the traceback stays available through --raiseerr.
+            raise CommandError(
+                f"env.py failed: {type(err).__name__}: {err} "
+                "(run with --raiseerr for the traceback)"
+            ) from err
 
     # -- writing new revisions ------------------------------------------------
 
