@@ -743,7 +743,7 @@ class RevisionMap:
         else:
             heads = self._checked(current)
             if label:
-                heads = list(self.filter_for_lineage(heads, label))
+                heads = self._branch_position(heads, label)
             if delta < 0 and not heads:
                 if strict:
                     raise RevisionError(
@@ -764,6 +764,21 @@ class RevisionMap:
             start = heads[0] if heads else None
         end = self._walk(start, delta, label, strict, text)
         return (end,) if end else ()
+
+    def _branch_position(self, heads: Sequence[str], label: str) -> list[str]:
+        """Where branch ``label`` stands given the database's ``heads``.
+
+        Usually a head of its own; when the branch is applied only because
+        another revision depends on it, its topmost applied revision.
+        """
+        own = list(self.filter_for_lineage(heads, label))
+        if own or not heads:
+            return own
+        members = set(self.filter_for_lineage(self.ancestors(heads), label))
+        below: set[str] = set()
+        for rid in members:
+            below |= self.ancestors([rid]) - {rid}
+        return [rid for rid in self.head_order(list(members)) if rid not in below]
 
     def _walk(
         self,
