@@ -676,7 +676,7 @@ def ensure_version(config: Config, sql: bool = False) -> None:
     script = _script(config)
 
     def create(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
-        context.version_table.create(checkfirst=True)
+        context.version_store.create(checkfirst=True)
         return []
 
     _run_env(config, script, create, as_sql=sql, dont_mutate=True)
