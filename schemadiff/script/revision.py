@@ -40,7 +40,11 @@ _RELATIVE = re.compile(r"^(?:(?P<label>[^@]+)@)?(?P<symbol>[^@]*?)(?P<delta>[+-]
 
 
 #: Characters (or positions) a revision id can't have.
-_BAD_ID = re.compile(r"\s|@|^-|-$")
+#: Characters identifier syntax gives a meaning (``label@rev``, ``rev+2``,
+#: ``a:b`` ranges), refused in ids; a dash is fine inside an id (``abc-12-1``
+#: still parses) but not at either end.
+_ID_SYMBOLS = "@:+"
+_BAD_ID = re.compile(r"\s|[@:+]|^-|-$")
 
 #: The longest revision id: the width of the version table's ``version_num``
 #: column, so that every id the graph accepts can also be recorded.
@@ -197,8 +201,9 @@ class Revision:
             )
         if _BAD_ID.search(revision) is None:
             return
-        if "@" in revision:
-            raise RevisionError(f"Revision id {revision!r} contains '@'")
+        for char in _ID_SYMBOLS:
+            if char in revision:
+                raise RevisionError(f"Revision id {revision!r} contains {char!r}")
         if revision.startswith("-") or revision.endswith("-"):
             raise RevisionError(f"Revision id {revision!r} starts or ends with '-'")
         raise RevisionError(f"Revision id {revision!r} contains whitespace")
