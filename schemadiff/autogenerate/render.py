@@ -403,13 +403,19 @@ def _render_server_default(ctx: Any, default: Any) -> str | None:
     if isinstance(default, sa_schema.DefaultClause):
         arg = default.arg
         if isinstance(arg, str):
-            return repr(arg)
+            return repr(_plain_str(arg))
         return _render_expr(ctx, arg)
     if isinstance(default, str):
-        return repr(default)
+        return repr(_plain_str(default))
     if isinstance(default, ClauseElement):
         return _render_expr(ctx, default)
     return None
+
+
+def _plain_str(value: str) -> str:
+    """The text of a ``str`` subclass: a ``(str, Enum)`` member's repr is
+    ``<Status.X: 'X'>`` (not Python a revision can import); its text is 'X'."""
+    return str.__str__(value) if type(value) is not str else value
 
 
 def _render_computed(ctx: Any, computed: sa_schema.Computed) -> str:
