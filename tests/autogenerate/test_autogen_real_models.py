@@ -38,9 +38,11 @@ sa.Table("author", metadata,
 )
 sa.Table("book", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("author_id", sa.Integer, sa.ForeignKey("author.id", name="fk_book_author")),
+    sa.Column("author_id", sa.Integer,
+              sa.ForeignKey("author.id", name="fk_book_author")),
     # a str-mixin Enum member as a server default
-    sa.Column("status", sa.String(20), server_default=Status.NOT_READY, nullable=False),
+    sa.Column("status", sa.String(20), server_default=Status.NOT_READY,
+              nullable=False),
     sa.Column("title", sa.String(50), index=True),
     sa.Column("isbn", sa.String(20)),
 )
