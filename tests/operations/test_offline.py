@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -194,10 +196,12 @@ def test_mysql_sql(dialect: str) -> None:
     with pytest.raises(CommandError, match="existing_nullable"):
         op.alter_column("t", "n", new_column_name="m", existing_type=sa.Integer)
     # each refusal leaves a comment in the script, and nothing else
-    after = statements(buf)
-    refused = [s for s in after if s.startswith("-- FAILED: alter_column t.n:")]
-    assert len(refused) == 3
-    assert [s for s in after if s not in refused] == out
+    text = buf.getvalue()
+    assert text.count("\n-- FAILED: alter_column t.n: MySQL/MariaDB restate") == 3
+    kept = "".join(
+        line for line in text.splitlines(True) if not line.startswith("-- FAILED")
+    )
+    assert statements(io.StringIO(kept)) == out
     with pytest.raises(CommandError, match="'ck' on table 't': .*type_="):
         op.drop_constraint("ck", "t")
     with pytest.raises(CommandError, match="drop_index 'ix': .*table_name="):
