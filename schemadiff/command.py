@@ -84,7 +84,9 @@ def init(
         if config.toml_file_name
         else ini_path.parent / "pyproject.toml"
     )
-    context = {"script_location": _script_location(target, ini_path.parent)}
+    # %(here)s means the directory of the file it is written in.
+    ini_context = {"script_location": _script_location(target, ini_path.parent)}
+    toml_context = {"script_location": _script_location(target, toml_path.parent)}
 
     for path in (target, target / "versions"):
         if not path.exists():
@@ -93,19 +95,20 @@ def init(
     written_config: list[Path] = []
     toml_template = template_dir / "pyproject.toml.mako"
     if toml_template.is_file():
-        if _write_pyproject(config, toml_template, toml_path, context):
+        if _write_pyproject(config, toml_template, toml_path, toml_context):
             written_config.append(toml_path)
     ini_template = template_dir / "schemadiff.ini.mako"
     if ini_template.is_file():
         if ini_path.exists():
             config.print_stdout("File %s already exists, skipping", ini_path)
         else:
+            ini_path.parent.mkdir(parents=True, exist_ok=True)
             _announce(
                 config,
                 "Generating",
                 ini_path,
                 ini_path.write_text,
-                _render(ini_template, context),
+                _render(ini_template, ini_context),
                 encoding="utf-8",
             )
         written_config.append(ini_path)
@@ -173,6 +176,7 @@ def _write_pyproject(
     """Create or append the ``[tool.schemadiff]`` table; False if already there."""
     body = _render(template, context)
     if not toml_path.exists():
+        toml_path.parent.mkdir(parents=True, exist_ok=True)
         _announce(
             config,
             "Generating",
@@ -676,7 +680,7 @@ def ensure_version(config: Config, sql: bool = False) -> None:
     script = _script(config)
 
     def create(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
-        context.version_table.create(checkfirst=True)
+        context.version_store.create(checkfirst=True)
         return []
 
     _run_env(config, script, create, as_sql=sql, dont_mutate=True)

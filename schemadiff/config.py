@@ -42,13 +42,13 @@ class Config:
     def __init__(
         self,
         file_: str | os.PathLike[str] | None = None,
+        toml_file: str | os.PathLike[str] | None = None,
         ini_section: str = DEFAULT_INI_SECTION,
         output_buffer: TextIO | None = None,
         stdout: TextIO | None = None,
         cmd_opts: Any = None,
         config_args: Mapping[str, Any] | None = None,
         attributes: dict[str, Any] | None = None,
-        toml_file: str | os.PathLike[str] | None = None,
     ) -> None:
         self.config_file_name = os.fspath(file_) if file_ is not None else None
         self.toml_file_name = os.fspath(toml_file) if toml_file is not None else None

@@ -130,6 +130,28 @@ def test_init_with_config_elsewhere(tmp_path: Path) -> None:
     assert f"script_location = {tmp_path}/db/migrations" in ini
 
 
+def test_init_pyproject_with_toml_elsewhere_than_the_ini(tmp_path: Path) -> None:
+    """``Config(ini, toml)`` in different folders: each file's ``%(here)s`` is
+    its own folder, so the written script_location loads."""
+    from schemadiff import command
+    from schemadiff.config import Config
+    from schemadiff.script import ScriptDirectory
+    from tests.helpers import chdir
+
+    with chdir(tmp_path):
+        config = Config("conf/schemadiff.ini", toml_file="pyproject.toml")
+        command.init(config, "db/migrations", template="pyproject")
+    toml = (tmp_path / "pyproject.toml").read_text("utf-8")
+    assert 'script_location = "%(here)s/db/migrations"' in toml
+    # Alembic's positional order: Config(file_, toml_file, ini_section, ...)
+    loaded = Config(
+        str(tmp_path / "conf" / "schemadiff.ini"), str(tmp_path / "pyproject.toml")
+    )
+    script = ScriptDirectory.from_config(loaded)
+    assert Path(script.dir) == tmp_path / "db" / "migrations"
+    assert Path(script.env_py_location).is_file()
+
+
 def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
     result = run_cli(["init"], cwd=tmp_path)
     assert result.exit_code == 2

@@ -38,8 +38,10 @@ from schemadiff.autogenerate.model import (
     ForeignKeyModel,
     IndexModel,
     SchemaModel,
+    TableKey,
     TableModel,
     identity_differs,
+    schema_key,
 )
 from schemadiff.operations import ops
 
@@ -110,13 +112,18 @@ def compare_models(
     conn_keys = set(conn.tables)
     meta_keys = set(meta.tables)
 
-    for key in meta.order:
-        if key in conn_keys:
-            continue
+    new_keys = [
+        key
+        for key in meta.order
+        if key not in conn_keys
+        and ctx.run_object_filters(meta.tables[key].table, key[1], "table", False, None)
+    ]
+    deferred = _foreign_keys_to_defer(ctx, meta, new_keys)
+    for key in new_keys:
         tmodel = meta.tables[key]
-        if not ctx.run_object_filters(tmodel.table, key[1], "table", False, None):
-            continue
-        upgrade_ops.ops.append(ops.CreateTableOp.from_table(tmodel.table))
+        create = ops.CreateTableOp.from_table(tmodel.table)
+        create.columns = [c for c in create.columns if c not in deferred]
+        upgrade_ops.ops.append(create)
         modify = ops.ModifyTableOps(key[1], [], schema=key[0])
         for index in tmodel.indexes:
             if not index.is_constraint and _include(ctx, index, "index", False, None):
@@ -124,6 +131,14 @@ def compare_models(
         _dispatch_table(ctx, modify, key, None, tmodel.table)
         if not modify.is_empty():
             upgrade_ops.ops.append(modify)
+    for key in new_keys:
+        late = [
+            ops.CreateForeignKeyOp.from_constraint(fk)
+            for fk in meta.tables[key].table.foreign_key_constraints
+            if fk in deferred
+        ]
+        if late:
+            upgrade_ops.ops.append(ops.ModifyTableOps(key[1], late, schema=key[0]))
 
     for key in reversed(conn.order):
         if key in meta_keys:
@@ -332,6 +347,34 @@ def _defaults_differ(ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel) 
         if verdict is not None:
             return bool(verdict)
     return conn.default_sig != meta.default_sig
+
+
+def _foreign_keys_to_defer(
+    ctx: AutogenContext, meta: SchemaModel, new_keys: list[TableKey]
+) -> set[Any]:
+    """Foreign keys of new tables that must be added after all of them exist.
+
+    ``use_alter=True`` keys, and keys to a new table created later (a cycle the
+    table order can't satisfy), become ``create_foreign_key`` calls after the
+    ``create_table`` calls.  A backend without ALTER ... ADD CONSTRAINT
+    (SQLite) accepts forward references in CREATE TABLE and keeps them inline.
+    """
+    if not getattr(ctx.dialect, "supports_alter", True):
+        return set()
+    position = {key: i for i, key in enumerate(new_keys)}
+    deferred: set[Any] = set()
+    for i, key in enumerate(new_keys):
+        table = meta.tables[key].table
+        for fk in table.foreign_key_constraints:
+            target = fk.referred_table if fk.elements else None
+            target_key = (
+                (schema_key(target.schema, ctx.default_schema), target.name)
+                if target is not None
+                else None
+            )
+            if fk.use_alter or position.get(target_key, -1) > i:
+                deferred.add(fk)
+    return deferred
 
 
 # ------------------------------------------------------ indexes and uniques

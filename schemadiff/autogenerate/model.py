@@ -13,6 +13,7 @@ SQLAlchemy objects to build directives.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,6 +142,8 @@ def _dependency_order(tables: list[sa.Table]) -> list[sa.Table]:
     for t in tables:
         needs = set()
         for fkc in t.foreign_key_constraints:
+            if fkc.use_alter:
+                continue  # added after the tables: doesn't order them
             for elem in fkc.elements:
                 tokens = elem._column_tokens
                 ref = (tokens[0] if tokens[0] is not None else t.schema, tokens[1])
@@ -197,10 +200,20 @@ def _build_table(
             model.columns[column.name] = _build_column(column, normaliser, reflected)
 
     unique_as_index = normaliser.unique_constraints_are_indexes
+    declared: set[str] = set()
     for index in sorted(table.indexes, key=lambda i: i.name or ""):
         entry = _build_index(index, normaliser, reflected)
         if entry is None or not included(entry.name, "index"):
             continue
+        if not reflected and entry.name:
+            if str(entry.name) in declared:
+                warnings.warn(
+                    f"Index {str(entry.name)!r} is declared more than once on "
+                    f"table {table.fullname!r}; it is compared and created once",
+                    stacklevel=2,
+                )
+                continue
+            declared.add(str(entry.name))
         if unique_as_index and entry.unique and reflected:
             # the backend cannot tell unique indexes from unique constraints
             if not included(entry.name, "unique_constraint"):

@@ -171,21 +171,38 @@ class RevisionContext:
 def _prune_drops_before_drop_table(container: Any) -> None:
     """Leave out index/constraint drops on a table the same script then
     drops: DROP TABLE removes them anyway, and MySQL/MariaDB refuse to drop
-    an index a foreign key still needs."""
-    dropped: set[tuple[Any, Any]] = set()
+    an index a foreign key still needs.  A foreign key to a table dropped
+    before its own (a cycle of tables) stays: that table can't go first while
+    the key points at it."""
+    drop_at = {
+        (op.schema, op.table_name): i
+        for i, op in enumerate(container.ops)
+        if isinstance(op, ops.DropTableOp)
+    }
     kept: list[Any] = []
-    for op in reversed(container.ops):
-        if isinstance(op, ops.DropTableOp):
-            dropped.add((op.schema, op.table_name))
-        elif (
-            isinstance(op, ops.ModifyTableOps) and (op.schema, op.table_name) in dropped
-        ):
+    for i, op in enumerate(container.ops):
+        key = (getattr(op, "schema", None), getattr(op, "table_name", None))
+        if isinstance(op, ops.ModifyTableOps) and drop_at.get(key, -1) > i:
             op.ops[:] = [
-                sub
-                for sub in op.ops
-                if not isinstance(sub, (ops.DropIndexOp, ops.DropConstraintOp))
+                sub for sub in op.ops if not _redundant_drop(sub, drop_at, key)
             ]
             if not op.ops:
                 continue
         kept.append(op)
-    container.ops[:] = list(reversed(kept))
+    container.ops[:] = kept
+
+
+def _redundant_drop(op: Any, drop_at: dict[Any, int], table: Any) -> bool:
+    if isinstance(op, ops.DropIndexOp):
+        return True
+    if not isinstance(op, ops.DropConstraintOp):
+        return False
+    target = getattr(op, "_reverse", None)
+    if op.constraint_type == "foreignkey" and target is not None:
+        referent = (
+            target.kw.get("referent_schema"),
+            getattr(target, "referent_table", None),
+        )
+        if drop_at.get(referent, len(drop_at) + 10**6) < drop_at[table]:
+            return False
+    return True

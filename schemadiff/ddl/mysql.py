@@ -8,7 +8,8 @@ changing a type doesn't silently drop NOT NULL, the default or the comment.
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, NoReturn
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import schema as sa_schema
@@ -20,6 +21,8 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from schemadiff.ddl import base
 from schemadiff.ddl.impl import DefaultImpl
 from schemadiff.util import CommandError
+
+log = logging.getLogger(__name__)
 
 
 class MySQLChangeColumn(base.AlterColumn):
@@ -112,6 +115,15 @@ class MySQLImpl(DefaultImpl):
     __dialect__ = ("mysql", "mariadb")
     transactional_ddl = False
 
+    def _refuse(self, message: str) -> NoReturn:
+        """Refuse a statement that can't be written safely.  Offline, a revision
+        may catch the error and go on, so the script says what is missing
+        (a comment where the statement would be) and so does the log."""
+        if self.as_sql:
+            self.static_output(f"-- FAILED: {message}")
+            log.error("%s", message)
+        raise CommandError(message)
+
     def _live_column(
         self, table_name: str, column_name: str, schema: str | None
     ) -> dict[str, Any] | None:
@@ -180,7 +192,7 @@ class MySQLImpl(DefaultImpl):
                     existing_autoincrement = live.get("autoincrement") is True
         final_type = type_ if type_ is not None else existing_type
         if final_type is None:
-            raise CommandError(
+            self._refuse(
                 f"alter_column {table_name}.{column_name}: MySQL/MariaDB restate the "
                 "whole column, so existing_type= is required (offline the column "
                 "can't be inspected)"
@@ -188,7 +200,7 @@ class MySQLImpl(DefaultImpl):
         final_nullable = nullable if nullable is not None else existing_nullable
         if final_nullable is None:
             # Guessing NULL would silently drop a NOT NULL the column has.
-            raise CommandError(
+            self._refuse(
                 f"alter_column {table_name}.{column_name}: MySQL/MariaDB restate the "
                 "whole column, so existing_nullable= (or nullable=) is required "
                 "(offline the column can't be inspected)"

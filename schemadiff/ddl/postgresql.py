@@ -37,8 +37,14 @@ class PostgresqlImpl(DefaultImpl):
         ):
             return
         impl = type_.dialect_impl(self.dialect)
-        if isinstance(impl, sqltypes.SchemaType) and hasattr(impl, "create"):
-            impl.create(bind=self._ddl_bind(), checkfirst=self._types_checkfirst())
+        if not (isinstance(impl, sqltypes.SchemaType) and hasattr(impl, "create")):
+            return
+        # Offline, a type this script already created (by CREATE TABLE or an
+        # earlier column) is not created again: the same memo CREATE TABLE uses.
+        seen = getattr(impl, "_check_for_name_in_memos", None)
+        if self.as_sql and seen is not None and seen(False, {"_ddl_runner": self}):
+            return
+        impl.create(bind=self._ddl_bind(), checkfirst=self._types_checkfirst())
 
     def add_column(
         self,

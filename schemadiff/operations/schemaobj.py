@@ -314,6 +314,7 @@ class SchemaObjects:
             table_name or "no_table", self.metadata(), schema=schema
         )
         exprs = [_textual_index_column(table, c) for c in columns]
+        _add_included_columns(table, kw)
         kw["_table"] = table
         return sa_schema.Index(name, *exprs, **kw)
 
@@ -340,3 +341,15 @@ class SchemaObjects:
             ref = sa_schema.Table(tname, metadata, schema=sname)
         if cname not in ref.c:
             ref.append_column(sa_schema.Column(cname, sqltypes.NULLTYPE))
+
+
+def _add_included_columns(table: sa_schema.Table, kw: dict[str, Any]) -> None:
+    """Give the stand-in table the columns an index only INCLUDEs
+    (``postgresql_include=["col"]``, ``mssql_include``): the dialect looks them
+    up by name when it compiles CREATE INDEX."""
+    for key, value in kw.items():
+        if not key.endswith("_include") or value is None:
+            continue
+        for column in [value] if isinstance(value, str) else value:
+            if isinstance(column, str) and column not in table.c:
+                table.append_column(sa_schema.Column(column, sqltypes.NULLTYPE))

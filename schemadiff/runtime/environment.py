@@ -7,6 +7,8 @@ user's env.py, which calls :meth:`EnvironmentContext.configure` (building a
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -26,6 +28,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _NOT_GIVEN: Any = object()
+
+#: ``configure(**kw)`` names that dialect implementations read (Alembic documents
+#: ``mssql_batch_separator`` and ``oracle_batch_separator``): any ``<dialect>_``
+#: option passes through untouched.
+DIALECT_OPTION_PREFIXES = (
+    "mssql_",
+    "oracle_",
+    "postgresql_",
+    "mysql_",
+    "mariadb_",
+    "sqlite_",
+)
+
+#: Further ``configure()`` options that plugins read; register names here.
+EXTRA_CONFIGURE_OPTIONS: set[str] = set()
 
 
 class EnvironmentContext:
@@ -144,6 +161,8 @@ class EnvironmentContext:
         version_table: str = _NOT_GIVEN,
         version_table_schema: str | None = _NOT_GIVEN,
         version_table_pk: bool = True,
+        output_encoding: str | None = None,
+        autogenerate_plugins: Any = None,
         **kw: Any,
     ) -> None:
         """Set up the MigrationContext the rest of env.py works with.
@@ -153,6 +172,7 @@ class EnvironmentContext:
         ``version_table``/``version_table_schema`` default to the config file's
         options of the same names, then to ``schemadiff_version``/None.
         """
+        _check_option_names(kw)
         opts = dict(self.context_opts)
         if version_table is _NOT_GIVEN:
             version_table = (
@@ -189,6 +209,10 @@ class EnvironmentContext:
         )
         if output_buffer is not None:
             opts["output_buffer"] = output_buffer
+        if output_encoding is not None:
+            opts["output_encoding"] = output_encoding
+        if autogenerate_plugins is not None:
+            opts["autogenerate_plugins"] = _check_plugins(autogenerate_plugins)
         if starting_rev is not None:
             opts["starting_rev"] = starting_rev
         if tag is not None:
@@ -254,3 +278,41 @@ class EnvironmentContext:
     def begin_transaction(self) -> AbstractContextManager[Any]:
         """The transaction scope env.py wraps ``run_migrations()`` in."""
         return self.get_context().begin_transaction()
+
+
+def _check_option_names(kw: dict[str, Any]) -> None:
+    """Refuse options nothing reads: a typo must not be ignored silently."""
+    unknown = [
+        name
+        for name in kw
+        if name not in EXTRA_CONFIGURE_OPTIONS
+        and not name.startswith(DIALECT_OPTION_PREFIXES)
+    ]
+    if not unknown:
+        return
+    known = [
+        p
+        for p in inspect.signature(EnvironmentContext.configure).parameters
+        if p not in ("self", "kw")
+    ]
+    name = unknown[0]
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    raise CommandError(f"context.configure() got an unknown option '{name}'{hint}")
+
+
+_DEFAULT_PLUGINS = ("alembic.autogenerate.*", "schemadiff.autogenerate.*")
+
+
+def _check_plugins(names: Any) -> list[str]:
+    """Alembic 1.18's ``autogenerate_plugins``: schemadiff always runs its own
+    comparators, so only the default set can be asked for."""
+    names = [names] if isinstance(names, str) else list(names)
+    others = [n for n in names if n not in _DEFAULT_PLUGINS]
+    if others:
+        raise CommandError(
+            f"autogenerate_plugins: '{others[0]}' is not available; schemadiff "
+            "runs all its comparators (register your own with "
+            "schemadiff.autogenerate.comparators.dispatch_for)"
+        )
+    return names

@@ -11,6 +11,7 @@ migration environment::
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -114,7 +115,9 @@ class MigrationContext:
         self.dialect = dialect
         self.as_sql = bool(opts.get("as_sql", False))
         self.script: ScriptDirectory | None = opts.get("script")
-        self.output_buffer = opts.get("output_buffer") or sys.stdout
+        self.output_buffer = _encoded(
+            opts.get("output_buffer") or sys.stdout, opts.get("output_encoding")
+        )
         self._migrations_fn: Callable[..., Any] | None = opts.get("fn")
         self._start_from_rev = opts.get("starting_rev")
         self.purge = bool(opts.get("purge", False))
@@ -231,7 +234,18 @@ class MigrationContext:
         return env.config if env is not None else None
 
     @property
-    def version_table(self) -> VersionTable:
+    def version_table(self) -> str:
+        """The version table's name, as Alembic's scripts expect (a string)."""
+        return self._version_table.table.name
+
+    @property
+    def version_table_schema(self) -> str | None:
+        """The version table's schema (None: the connection's default)."""
+        return self._version_table.table.schema
+
+    @property
+    def version_store(self) -> VersionTable:
+        """The object that reads and writes the version rows."""
         return self._version_table
 
     # ---------------------------------------------------------------- versions
@@ -522,3 +536,36 @@ def _dialect_from_url(url: sa.URL, dialect_opts: dict[str, Any]) -> Dialect:
             f"Unknown database dialect in URL: {url.drivername}"
         ) from err
     return dialect_cls(**dialect_opts)
+
+
+def _encoded(buffer: Any, encoding: str | None) -> Any:
+    """The offline output stream, writing ``encoding`` (``output_encoding``).
+
+    A text stream over bytes (``sys.stdout``, a file opened in text mode) is
+    re-wrapped over its byte stream; a byte stream is wrapped directly; a pure
+    text buffer (``io.StringIO``) holds characters, not bytes, and stays as is.
+    """
+    if not encoding:
+        return buffer
+    raw = getattr(buffer, "buffer", None)
+    if raw is None and isinstance(buffer, io.TextIOBase):
+        return buffer
+    if raw is not None:
+        buffer.flush()
+    return _EncodedOutput(raw if raw is not None else buffer, encoding)
+
+
+class _EncodedOutput(io.TextIOWrapper):
+    """A text wrapper that never closes the stream it writes to."""
+
+    def __init__(self, raw: Any, encoding: str) -> None:
+        super().__init__(raw, encoding=encoding, write_through=True)
+
+    def close(self) -> None:
+        self.flush()
+
+    def __del__(self) -> None:
+        try:
+            self.flush()
+        except Exception:
+            pass

@@ -403,6 +403,12 @@ def _import_revision(path: str) -> ModuleType:
         ) from err
 
 
+def _compiled_forms(path: str) -> list[str]:
+    """Where a sourceless deployment keeps ``path`` compiled: beside it
+    (``env.pyc``) or in ``__pycache__`` (``env.cpython-311.pyc``)."""
+    return [path + "c", importlib.util.cache_from_source(path)]
+
+
 def _is_candidate(name: str, sourceless: bool) -> bool:
     if name.startswith((".", "__init__.")) or name == "__init__.py":
         return False
@@ -648,9 +654,9 @@ class ScriptDirectory:
         """Import env.py as a fresh module, which runs the migrations."""
         path = self.env_py_location
         if not os.path.exists(path):
-            pyc = path + "c"
-            if self.sourceless and os.path.exists(pyc):
-                path = pyc
+            compiled = [c for c in _compiled_forms(path) if os.path.exists(c)]
+            if self.sourceless and compiled:
+                path = compiled[0]
             else:
                 raise CommandError(f"No env.py found in {self.dir}")
         try:

@@ -40,7 +40,11 @@ _RELATIVE = re.compile(r"^(?:(?P<label>[^@]+)@)?(?P<symbol>[^@]*?)(?P<delta>[+-]
 
 
 #: Characters (or positions) a revision id can't have.
-_BAD_ID = re.compile(r"\s|@|^-|-$")
+#: Characters identifier syntax gives a meaning (``label@rev``, ``rev+2``,
+#: ``a:b`` ranges), refused in ids; a dash is fine inside an id (``abc-12-1``
+#: still parses) but not at either end.
+_ID_SYMBOLS = "@:+"
+_BAD_ID = re.compile(r"\s|[@:+]|^-|-$")
 
 #: The longest revision id: the width of the version table's ``version_num``
 #: column, so that every id the graph accepts can also be recorded.
@@ -197,8 +201,9 @@ class Revision:
             )
         if _BAD_ID.search(revision) is None:
             return
-        if "@" in revision:
-            raise RevisionError(f"Revision id {revision!r} contains '@'")
+        for char in _ID_SYMBOLS:
+            if char in revision:
+                raise RevisionError(f"Revision id {revision!r} contains {char!r}")
         if revision.startswith("-") or revision.endswith("-"):
             raise RevisionError(f"Revision id {revision!r} starts or ends with '-'")
         raise RevisionError(f"Revision id {revision!r} contains whitespace")
@@ -743,7 +748,7 @@ class RevisionMap:
         else:
             heads = self._checked(current)
             if label:
-                heads = list(self.filter_for_lineage(heads, label))
+                heads = self._branch_position(heads, label)
             if delta < 0 and not heads:
                 if strict:
                     raise RevisionError(
@@ -764,6 +769,21 @@ class RevisionMap:
             start = heads[0] if heads else None
         end = self._walk(start, delta, label, strict, text)
         return (end,) if end else ()
+
+    def _branch_position(self, heads: Sequence[str], label: str) -> list[str]:
+        """Where branch ``label`` stands given the database's ``heads``.
+
+        Usually a head of its own; when the branch is applied only because
+        another revision depends on it, its topmost applied revision.
+        """
+        own = list(self.filter_for_lineage(heads, label))
+        if own or not heads:
+            return own
+        members = set(self.filter_for_lineage(self.ancestors(heads), label))
+        below: set[str] = set()
+        for rid in members:
+            below |= self.ancestors([rid]) - {rid}
+        return [rid for rid in self.head_order(list(members)) if rid not in below]
 
     def _walk(
         self,

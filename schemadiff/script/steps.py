@@ -136,8 +136,13 @@ class RevisionStep(MigrationStep):
             )
         others = [h for h in heads if h != rev]
         still_needed = _ancestors(self.revision_map, others)
-        added = [p for p in self.parents if p not in still_needed]
-        return [rev], added
+        candidates = [p for p in self.parents if p not in still_needed]
+        # A parent below another parent (a down revision under a dependency)
+        # is applied because of it and needs no row of its own.
+        implied: set[str] = set()
+        for parent in candidates:
+            implied |= _ancestors(self.revision_map, [parent]) - {parent}
+        return [rev], [p for p in candidates if p not in implied]
 
 
 class StampStep(MigrationStep):

@@ -111,3 +111,42 @@ def test_offline_matches_online_no_implicit_drop_type() -> None:
         "ALTER TABLE b DROP COLUMN mood",
         "DROP TYPE mood",
     ]
+
+
+def test_offline_alter_column_to_a_type_the_script_made() -> None:
+    """Offline, an ENUM the script already created is not created again by a
+    later add_column/alter_column (the online run asks the database)."""
+    op, buf = offline("postgresql")
+    op.create_table("a", sa.Column("mood", sa.Enum("up", "down", name="mood")))
+    op.add_column("a", sa.Column("m2", sa.Enum("up", "down", name="mood")))
+    op.alter_column(
+        "a", "m2", type_=sa.Enum("up", "down", name="mood"), existing_type=sa.String()
+    )
+    op.alter_column(
+        "a", "m2", type_=sa.Enum("x", name="other"), existing_type=sa.String()
+    )
+    assert [s for s in statements(buf) if s.startswith("CREATE TYPE")] == [
+        "CREATE TYPE mood AS ENUM ('up', 'down')",
+        "CREATE TYPE other AS ENUM ('x')",
+    ]
+
+
+def test_offline_script_with_a_reused_type_runs(postgresql_backend) -> None:
+    """The offline script of create_table + alter_column to the same type runs."""
+    op, buf = offline("postgresql")
+    op.create_table(
+        "a",
+        sa.Column("mood", sa.Enum("up", "down", name="mood")),
+        sa.Column("other", sa.String(10)),
+    )
+    op.alter_column(
+        "a",
+        "other",
+        type_=sa.Enum("up", "down", name="mood"),
+        existing_type=sa.String(10),
+        postgresql_using="other::mood",
+    )
+    with postgresql_backend.engine.begin() as conn:
+        for statement in statements(buf):
+            conn.exec_driver_sql(statement)
+    assert _types(postgresql_backend.engine) == ["mood"]

@@ -67,9 +67,14 @@ def test_version_table_from_config_and_override(tmp_path):
     env = EnvironmentContext(cfg, None, as_sql=True)
     buf = io.StringIO()
     env.configure(dialect_name="sqlite", output_buffer=buf)
-    assert env.get_context().version_table.table.name == "alembic_version"
+    assert env.get_context().version_table == "alembic_version"
     env.configure(dialect_name="sqlite", output_buffer=buf, version_table="mine")
-    assert env.get_context().version_table.table.name == "mine"
+    assert env.get_context().version_table == "mine"
+    assert env.get_context().version_table_schema is None
+    env.configure(
+        dialect_name="sqlite", output_buffer=buf, version_table_schema="other"
+    )
+    assert env.get_context().version_table_schema == "other"
 
 
 def test_offline_static_output_and_execute():

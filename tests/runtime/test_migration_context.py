@@ -78,13 +78,13 @@ def test_current_revision_of_an_engine(backend):
         ctx = MigrationContext.configure(conn)
         assert ctx.get_current_revision() is None
         assert ctx.get_current_heads() == ()
-        ctx.version_table.create()
-        ctx.version_table.insert("abc123")
+        ctx.version_store.create()
+        ctx.version_store.insert("abc123")
         conn.commit()
     with backend.engine.connect() as conn:
         ctx = MigrationContext.configure(conn)
         assert ctx.get_current_revision() == "abc123"
-        ctx.version_table.insert("def456")
+        ctx.version_store.insert("def456")
         assert set(ctx.get_current_heads()) == {"abc123", "def456"}
         with pytest.raises(CommandError, match="more than one head"):
             ctx.get_current_revision()
@@ -95,7 +95,7 @@ def test_custom_version_table_and_no_pk(backend):
         ctx = MigrationContext.configure(
             conn, opts={"version_table": "alembic_version", "version_table_pk": False}
         )
-        ctx.version_table.create()
+        ctx.version_store.create()
         conn.commit()
     insp = sa.inspect(backend.engine)
     assert "alembic_version" in insp.get_table_names()
@@ -106,8 +106,8 @@ def test_version_table_in_other_schema(server_backend):
     other = server_backend.make_schema()
     with server_backend.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"version_table_schema": other})
-        ctx.version_table.create()
-        ctx.version_table.insert("r1")
+        ctx.version_store.create()
+        ctx.version_store.insert("r1")
         conn.commit()
         assert ctx.get_current_heads() == ("r1",)
     assert "schemadiff_version" in sa.inspect(server_backend.engine).get_table_names(

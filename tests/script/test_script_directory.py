@@ -332,6 +332,10 @@ def test_revision_argument_errors(tmp_path: Path) -> None:
     assert failed(proj, "revision", "--rev-id", "x@y") == (
         "FAILED: Revision id 'x@y' contains '@'"
     )
+    for bad in ("x:y", "x+1"):
+        assert failed(proj, "revision", "--rev-id", bad) == (
+            f"FAILED: Revision id {bad!r} contains {bad[1]!r}"
+        )
     assert failed(proj, "revision", "--head", "nope") == (
         "FAILED: Can't find revision or branch label 'nope'"
     )
