@@ -330,12 +330,18 @@ def ensure_version_cmd(ctx: click.Context, sql: bool) -> None:
     is_flag=True,
     help="Mark the database's current revision(s).",
 )
+@click.option(
+    "--graph",
+    is_flag=True,
+    help="Draw branches and merges like 'git log --graph'.",
+)
 @click.pass_context
 def history_cmd(
     ctx: click.Context,
     rev_range: str | None,
     verbose: bool,
     indicate_current: bool,
+    graph: bool,
 ) -> None:
     """List revisions in order, newest first."""
     _run(
@@ -344,7 +350,23 @@ def history_cmd(
         rev_range=rev_range,
         verbose=verbose,
         indicate_current=indicate_current,
+        graph=graph,
     )
+
+
+@main.command("graph")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["mermaid", "dot"]),
+    default="mermaid",
+    show_default=True,
+    help="Diagram language.",
+)
+@click.pass_context
+def graph_cmd(ctx: click.Context, output_format: str) -> None:
+    """Write the whole revision graph as a Mermaid or Graphviz DOT diagram."""
+    _run(ctx, "graph", output_format=output_format)
 
 
 @main.command("heads")

@@ -12,7 +12,9 @@ Signatures (Alembic's, so scripts port unchanged):
 - ``downgrade(config, revision, sql=False, tag=None)``
 - ``stamp(config, revision, sql=False, tag=None, purge=False)`` (revision: str or list)
 - ``current(config, verbose=False)``
-- ``history(config, rev_range=None, verbose=False, indicate_current=False)``
+- ``history(config, rev_range=None, verbose=False, indicate_current=False,
+  graph=False)``
+- ``graph(config, output_format="mermaid")``
 - ``heads(config, verbose=False, resolve_dependencies=False)``
 - ``branches(config, verbose=False)``
 - ``show(config, rev)``
@@ -35,7 +37,13 @@ from typing import TYPE_CHECKING, Any
 
 from schemadiff.config import Config
 from schemadiff.script import Script, ScriptDirectory
-from schemadiff.util import CommandError, asbool, obfuscate_url_pw, to_tuple
+from schemadiff.util import (
+    CommandError,
+    asbool,
+    is_database_error,
+    obfuscate_url_pw,
+    to_tuple,
+)
 from schemadiff.util import rev_id as new_rev_id
 
 if TYPE_CHECKING:
@@ -418,9 +426,14 @@ def history(
     rev_range: str | None = None,
     verbose: bool = False,
     indicate_current: bool = False,
+    graph: bool = False,
 ) -> None:
-    """Print revisions newest first, optionally limited to ``start:end``."""
+    """Print revisions newest first, optionally limited to ``start:end``;
+    ``graph`` draws them as a terminal graph instead (see ``graph_view``)."""
     script = _script(config)
+    if graph:
+        _history_graph(config, script, rev_range)
+        return
     base: str | None
     head: str | None
     if rev_range is not None:
@@ -469,6 +482,54 @@ def history(
             display(base, head, currents if indicate_current else ())
 
     _with_current_heads(config, script, with_heads)
+
+
+def _reachable_heads(config: Config, script: ScriptDirectory) -> tuple[str, ...]:
+    """The database's current heads, or () when it can't be reached: the
+    graph is still worth drawing without them."""
+    found: list[tuple[str, ...]] = []
+    try:
+        _with_current_heads(config, script, found.append)
+    except Exception as err:
+        if not isinstance(err, CommandError) and not is_database_error(err):
+            raise
+        return ()
+    return found[0] if found else ()
+
+
+def _history_graph(
+    config: Config, script: ScriptDirectory, rev_range: str | None
+) -> None:
+    from schemadiff.script import graph_view
+
+    base, _, head = (rev_range or ":").partition(":")
+    currents = _reachable_heads(config, script)
+    if head == "current":
+        head = ",".join(currents) or "base"
+    if base == "current":
+        base = ",".join(currents) or "base"
+    revs = list(
+        script.walk_revisions(
+            base=base.split(",") if "," in base else (base or "base"),
+            head=head.split(",") if "," in head else (head or "heads"),
+        )
+    )
+    for line in graph_view.text_graph(revs, currents):
+        config.print_stdout(line)
+
+
+def graph(config: Config, output_format: str = "mermaid") -> None:
+    """Print the whole revision graph as Mermaid or Graphviz DOT source."""
+    from schemadiff.script import graph_view
+
+    writers = {"mermaid": graph_view.mermaid, "dot": graph_view.dot}
+    if output_format not in writers:
+        raise CommandError(
+            f"Unknown graph format {output_format!r}; use 'mermaid' or 'dot'"
+        )
+    script = _script(config)
+    config.stdout.write(writers[output_format](list(script.walk_revisions())))
+    config.stdout.flush()
 
 
 def _named_revisions(
