@@ -406,6 +406,33 @@ def edit_cmd(ctx: click.Context, rev: str) -> None:
     _run(ctx, "edit", rev)
 
 
+# ---------------------------------------------------------------------- lint
+
+
+@main.command("lint")
+@click.argument("rev_range", required=False, metavar="[RANGE]")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--dialect",
+    help="Lint for this database (postgresql, mysql, mariadb, sqlite, ...) "
+    "instead of the configured one.",
+)
+@click.pass_context
+def lint_cmd(
+    ctx: click.Context, rev_range: str | None, output_format: str, dialect: str | None
+) -> None:
+    """Report risky operations in RANGE (default: revisions not yet applied,
+    or base:heads when the database is unreachable); exit 1 on errors."""
+    _run(ctx, "lint", rev_range, output_format=output_format, dialect=dialect)
+
+
 # --------------------------------------------------------------------- check
 
 

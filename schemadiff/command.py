@@ -15,6 +15,7 @@ Signatures (Alembic's, so scripts port unchanged):
 - ``history(config, rev_range=None, verbose=False, indicate_current=False,
   graph=False)``
 - ``graph(config, output_format="mermaid")``
+- ``lint(config, rev_range=None, output_format="text", dialect=None)``
 - ``heads(config, verbose=False, resolve_dependencies=False)``
 - ``branches(config, verbose=False)``
 - ``show(config, rev)``
@@ -484,17 +485,29 @@ def history(
     _with_current_heads(config, script, with_heads)
 
 
-def _reachable_heads(config: Config, script: ScriptDirectory) -> tuple[str, ...]:
-    """The database's current heads, or () when it can't be reached: the
-    graph is still worth drawing without them."""
-    found: list[tuple[str, ...]] = []
+def _reachable_database(
+    config: Config, script: ScriptDirectory
+) -> tuple[tuple[str, ...], str] | None:
+    """(current heads, dialect name) of the database, or None when it can't
+    be reached: pictures and lint are still worth having without it."""
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def fn(rev: Any, context: MigrationContext) -> list[Any]:
+        found.append((tuple(rev or ()), context.dialect.name))
+        return []
+
     try:
-        _with_current_heads(config, script, found.append)
+        _run_env(config, script, fn, dont_mutate=True)
     except Exception as err:
         if not isinstance(err, CommandError) and not is_database_error(err):
             raise
-        return ()
-    return found[0] if found else ()
+        return None
+    return found[0] if found else None
+
+
+def _reachable_heads(config: Config, script: ScriptDirectory) -> tuple[str, ...]:
+    reached = _reachable_database(config, script)
+    return reached[0] if reached else ()
 
 
 def _history_graph(
@@ -530,6 +543,53 @@ def graph(config: Config, output_format: str = "mermaid") -> None:
     script = _script(config)
     config.stdout.write(writers[output_format](list(script.walk_revisions())))
     config.stdout.flush()
+
+
+def lint(
+    config: Config,
+    rev_range: str | None = None,
+    output_format: str = "text",
+    dialect: str | None = None,
+) -> None:
+    """Report risky operations in revisions without running them (see
+    ``schemadiff.lint``); error-level findings raise ``CommandError``."""
+    from schemadiff.lint import report, runner
+
+    if output_format not in ("text", "json"):
+        raise CommandError(f"Unknown lint format {output_format!r}; use text or json")
+    script = _script(config)
+    disabled = runner.parse_rule_list(
+        config.get_schemadiff_option("lint_disable"), "the lint_disable option"
+    )
+    reached = None if (dialect and rev_range) else _reachable_database(config, script)
+    dialect = dialect or (reached[1] if reached else _dialect_of_url(config))
+    scripts = runner.select_scripts(script, rev_range, reached[0] if reached else None)
+    result = runner.lint_revisions(scripts, dialect, disabled)
+    if output_format == "json":
+        config.stdout.write(report.json_report(result) + "\n")
+        config.stdout.flush()
+    else:
+        config.print_stdout(report.text_report(result, os.getcwd()))
+    if result.errors:
+        raise CommandError(
+            f"lint found {result.errors} error-level risk(s) in "
+            f"{len(result.revisions)} revision(s)"
+        )
+
+
+def _dialect_of_url(config: Config) -> str:
+    url = config.get_main_option("sqlalchemy.url")
+    if url:
+        from sqlalchemy.engine import make_url
+
+        try:
+            return make_url(url).get_dialect().name
+        except Exception:
+            pass
+    raise CommandError(
+        "Can't tell which database to lint for: the database is unreachable and "
+        "sqlalchemy.url names no known dialect; pass --dialect"
+    )
 
 
 def _named_revisions(
