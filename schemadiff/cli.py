@@ -198,6 +198,16 @@ def list_templates_cmd(ctx: click.Context) -> None:
     multiple=True,
     help="Revision(s) this one depends on (repeatable).",
 )
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Prove the revision(s) on a scratch database of the same backend.",
+)
+@click.option(
+    "--verify-url",
+    metavar="URL",
+    help="Where to make the scratch database (default: the configured one).",
+)
 @click.pass_context
 def revision_cmd(
     ctx: click.Context,
@@ -210,6 +220,8 @@ def revision_cmd(
     version_path: str | None,
     rev_id: str | None,
     depends_on: tuple[str, ...],
+    verify: bool,
+    verify_url: str | None,
 ) -> None:
     """Create a new revision file."""
     _run(
@@ -224,6 +236,8 @@ def revision_cmd(
         version_path=version_path,
         rev_id=rev_id,
         depends_on=list(depends_on) or None,
+        verify=verify,
+        verify_url=verify_url,
     )
 
 
@@ -445,7 +459,26 @@ def lint_cmd(
     show_default=True,
     help="Report format; json is stable for CI.",
 )
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Prove the revision(s) on a scratch database of the same backend.",
+)
+@click.option(
+    "--verify-url",
+    metavar="URL",
+    help="Where to make the scratch database (default: the configured one).",
+)
 @click.pass_context
-def check_cmd(ctx: click.Context, output_format: str) -> None:
+def check_cmd(
+    ctx: click.Context, output_format: str, verify: bool, verify_url: str | None
+) -> None:
     """Compare the models with the database; exit 1 on drift, 2 on error."""
-    _run(ctx, "check", output_format=output_format, error_exit=2)
+    _run(
+        ctx,
+        "check",
+        output_format=output_format,
+        verify=verify,
+        verify_url=verify_url,
+        error_exit=2,
+    )
