@@ -134,7 +134,9 @@ def pending(
     return [head.revision], tuple(head.down_revisions)
 
 
-def _scratch_config(config: Config, connection: sa.Connection, url: sa.URL) -> Config:
+def config_for_connection(
+    config: Config, connection: sa.Connection, url: sa.URL
+) -> Config:
     scratch = Config(
         file_=config.config_file_name,
         ini_section=config.config_ini_section,
@@ -149,7 +151,7 @@ def _scratch_config(config: Config, connection: sa.Connection, url: sa.URL) -> C
     return scratch
 
 
-def _model_differences(config: Config, script: ScriptDirectory) -> list[str]:
+def model_differences(config: Config, script: ScriptDirectory) -> list[str]:
     """What ``check`` would report on the scratch database."""
     from schemadiff import command
     from schemadiff.autogenerate import report
@@ -168,7 +170,7 @@ def _model_differences(config: Config, script: ScriptDirectory) -> list[str]:
     return report.text_report(entries).splitlines() if entries else []
 
 
-def _snapshot(connection: sa.Connection, version_table: str) -> sa.MetaData:
+def snapshot_schema(connection: sa.Connection, version_table: str) -> sa.MetaData:
     metadata = sa.MetaData()
     metadata.reflect(connection)
     if version_table in metadata.tables:
@@ -176,7 +178,7 @@ def _snapshot(connection: sa.Connection, version_table: str) -> sa.MetaData:
     return metadata
 
 
-def _schema_differences(connection: sa.Connection, before: sa.MetaData) -> list[str]:
+def schema_differences(connection: sa.Connection, before: sa.MetaData) -> list[str]:
     from schemadiff.autogenerate.api import compare_metadata
     from schemadiff.runtime.migration import MigrationContext
 
@@ -243,7 +245,7 @@ def verify(
         engine = engine_for(scratch)
         try:
             with engine.connect() as connection:
-                scratch_config = _scratch_config(config, connection, scratch.url)
+                scratch_config = config_for_connection(config, connection, scratch.url)
                 if before:
                     ok = _run_step(
                         report,
@@ -254,7 +256,7 @@ def verify(
                     )
                     if not ok:
                         return report
-                snapshot = _snapshot(connection, version_table)
+                snapshot = snapshot_schema(connection, version_table)
                 connection.commit()
                 ok = _run_step(
                     report,
@@ -265,7 +267,7 @@ def verify(
                 )
                 if not ok:
                     return report
-                diffs = _model_differences(scratch_config, script)
+                diffs = model_differences(scratch_config, script)
                 connection.commit()
                 report.steps.append(
                     Step("models match the database after upgrade", not diffs, diffs)
@@ -278,7 +280,7 @@ def verify(
                     target,
                 )
                 if ok:
-                    changed = _schema_differences(connection, snapshot)
+                    changed = schema_differences(connection, snapshot)
                     connection.commit()
                     report.steps.append(
                         Step(
