@@ -118,9 +118,8 @@ def create_scratch(url: URL | str) -> Scratch:
             f"--verify can't make a scratch database on {dialect}; it supports "
             "PostgreSQL, MySQL/MariaDB and SQLite"
         )
-    admin = url.update_query_dict({}, append=False)
-    _admin_execute(admin, _CREATE[dialect].format(name=name))
-    return Scratch(dialect, name, _scratch_url(dialect, url, name), _admin_url=admin)
+    _admin_execute(url, _CREATE[dialect].format(name=name))
+    return Scratch(dialect, name, _scratch_url(dialect, url, name), _admin_url=url)
 
 
 def engine_for(scratch: Scratch, **kw: Any) -> sa.Engine:

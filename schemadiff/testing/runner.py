@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from schemadiff.config import Config
 from schemadiff.script import Script, ScriptDirectory
+from schemadiff.util import DEFAULT_VERSION_TABLE
 
 
 class MigrationRunner:
@@ -52,7 +53,7 @@ class MigrationRunner:
     @property
     def version_table(self) -> str:
         return (
-            self.config.get_schemadiff_option("version_table") or "schemadiff_version"
+            self.config.get_schemadiff_option("version_table") or DEFAULT_VERSION_TABLE
         )
 
     # -- moving the database -------------------------------------------------
@@ -83,8 +84,8 @@ class MigrationRunner:
         from schemadiff import command
         from schemadiff.script.steps import RevisionStep
 
-        rev = self.script.get_revision(revision)
-        rmap = self.script.revision_map
+        if self.script.get_revision(revision) is None:
+            raise AssertionError(f"no revision {revision!r}")
 
         def plan(config: Config) -> None:
             script = ScriptDirectory.from_config(config)
@@ -95,13 +96,13 @@ class MigrationRunner:
                         f"can't revert {revision} alone: the database is at "
                         f"{', '.join(heads) or 'base'}"
                     )
+                rev = script.revision_map.get_revision(revision)
                 return [RevisionStep(script.revision_map, rev, False)]
 
             command._run_steps(
                 config, script, planner, False, None, revision, None, dont_mutate=True
             )
 
-        assert rev is not None and rmap is not None
         self._with_connection(plan)
 
     def insert_into(
