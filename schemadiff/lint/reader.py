@@ -77,8 +77,10 @@ class RecordingOperations(Operations):
 
     @contextmanager
     def batch_alter_table(  # type: ignore[override]
-        self, table_name: str, schema: str | None = None, **kw: Any
+        self, table_name: str, schema: str | None = None, *args: Any, **kw: Any
     ) -> Iterator[BatchOperations]:
+        """Record what the block does to ``table_name``; the copy-and-move
+        options (``recreate`` and the rest) don't change the directives."""
         from schemadiff.operations.batch import BatchOperationsImpl
 
         impl = BatchOperationsImpl(

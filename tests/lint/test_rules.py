@@ -135,7 +135,7 @@ CASES: dict[str, tuple[str, str, str]] = {
     "ban-drop-column": (
         "sqlite",
         """
-        with op.batch_alter_table("account") as batch_op:
+        with op.batch_alter_table("account", None, recreate="always") as batch_op:
             batch_op.drop_column("name")
         """,
         """
