@@ -198,6 +198,16 @@ def list_templates_cmd(ctx: click.Context) -> None:
     multiple=True,
     help="Revision(s) this one depends on (repeatable).",
 )
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Prove the revision(s) on a scratch database of the same backend.",
+)
+@click.option(
+    "--verify-url",
+    metavar="URL",
+    help="Where to make the scratch database (default: the configured one).",
+)
 @click.pass_context
 def revision_cmd(
     ctx: click.Context,
@@ -210,6 +220,8 @@ def revision_cmd(
     version_path: str | None,
     rev_id: str | None,
     depends_on: tuple[str, ...],
+    verify: bool,
+    verify_url: str | None,
 ) -> None:
     """Create a new revision file."""
     _run(
@@ -224,6 +236,8 @@ def revision_cmd(
         version_path=version_path,
         rev_id=rev_id,
         depends_on=list(depends_on) or None,
+        verify=verify,
+        verify_url=verify_url,
     )
 
 
@@ -330,12 +344,18 @@ def ensure_version_cmd(ctx: click.Context, sql: bool) -> None:
     is_flag=True,
     help="Mark the database's current revision(s).",
 )
+@click.option(
+    "--graph",
+    is_flag=True,
+    help="Draw branches and merges like 'git log --graph'.",
+)
 @click.pass_context
 def history_cmd(
     ctx: click.Context,
     rev_range: str | None,
     verbose: bool,
     indicate_current: bool,
+    graph: bool,
 ) -> None:
     """List revisions in order, newest first."""
     _run(
@@ -344,7 +364,23 @@ def history_cmd(
         rev_range=rev_range,
         verbose=verbose,
         indicate_current=indicate_current,
+        graph=graph,
     )
+
+
+@main.command("graph")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["mermaid", "dot"]),
+    default="mermaid",
+    show_default=True,
+    help="Diagram language.",
+)
+@click.pass_context
+def graph_cmd(ctx: click.Context, output_format: str) -> None:
+    """Write the whole revision graph as a Mermaid or Graphviz DOT diagram."""
+    _run(ctx, "graph", output_format=output_format)
 
 
 @main.command("heads")
@@ -384,6 +420,33 @@ def edit_cmd(ctx: click.Context, rev: str) -> None:
     _run(ctx, "edit", rev)
 
 
+# ---------------------------------------------------------------------- lint
+
+
+@main.command("lint")
+@click.argument("rev_range", required=False, metavar="[RANGE]")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--dialect",
+    help="Lint for this database (postgresql, mysql, mariadb, sqlite, ...) "
+    "instead of the configured one.",
+)
+@click.pass_context
+def lint_cmd(
+    ctx: click.Context, rev_range: str | None, output_format: str, dialect: str | None
+) -> None:
+    """Report risky operations in RANGE (default: revisions not yet applied,
+    or base:heads when the database is unreachable); exit 1 on errors."""
+    _run(ctx, "lint", rev_range, output_format=output_format, dialect=dialect)
+
+
 # --------------------------------------------------------------------- check
 
 
@@ -396,7 +459,26 @@ def edit_cmd(ctx: click.Context, rev: str) -> None:
     show_default=True,
     help="Report format; json is stable for CI.",
 )
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Prove the revision(s) on a scratch database of the same backend.",
+)
+@click.option(
+    "--verify-url",
+    metavar="URL",
+    help="Where to make the scratch database (default: the configured one).",
+)
 @click.pass_context
-def check_cmd(ctx: click.Context, output_format: str) -> None:
+def check_cmd(
+    ctx: click.Context, output_format: str, verify: bool, verify_url: str | None
+) -> None:
     """Compare the models with the database; exit 1 on drift, 2 on error."""
-    _run(ctx, "check", output_format=output_format, error_exit=2)
+    _run(
+        ctx,
+        "check",
+        output_format=output_format,
+        verify=verify,
+        verify_url=verify_url,
+        error_exit=2,
+    )

@@ -332,15 +332,19 @@ class MigrationContext:
     def _apply_steps(
         self, steps: Any, heads: Sequence[str], kw: dict[str, Any]
     ) -> tuple[str, ...]:
+        from schemadiff.runtime.progress import Progress
+
         current = tuple(heads)
         ran = False
+        steps = list(steps)
+        progress = Progress(len(steps), log)
         for step in steps:
             ran = True
             with self.begin_transaction(_per_migration=True):
                 if self.as_sql and not current:
                     # A script starting from nothing creates the table itself.
                     self._version_table.create()
-                log.info("Running %s", step)
+                log.info("%sRunning %s", progress.start(), step)
                 if self.as_sql:
                     self.impl.static_output(f"-- Running {step.short_log}")
                 if step.migration_fn is not None and not step.is_stamp:
@@ -348,6 +352,7 @@ class MigrationContext:
                 removed, added = step.head_changes(current)
                 current = self._version_table.apply(current, removed, added)
                 self._notify(step, current, kw)
+            progress.finished(step)
         if ran and self.as_sql and not current and self._destination_is_base():
             # The script ends with nothing applied: leave no version table.
             # Only for plain ``base``: after ``label@base`` other branches may
