@@ -246,6 +246,11 @@ def revision_cmd(
 @click.option("-m", "--message", help="Message for the merge revision.")
 @click.option("--branch-label", help="Label for the merged branch.")
 @click.option("--rev-id", help="Revision id to use instead of a generated one.")
+@click.option(
+    "--splice",
+    is_flag=True,
+    help="Allow merging revisions that are not heads (makes a branch point).",
+)
 @click.pass_context
 def merge_cmd(
     ctx: click.Context,
@@ -253,6 +258,7 @@ def merge_cmd(
     message: str | None,
     branch_label: str | None,
     rev_id: str | None,
+    splice: bool,
 ) -> None:
     """Create a revision merging REVISIONS (or 'heads')."""
     _run(
@@ -262,6 +268,7 @@ def merge_cmd(
         message=message,
         branch_label=branch_label,
         rev_id=rev_id,
+        splice=splice,
     )
 
 
@@ -316,10 +323,15 @@ def stamp_cmd(
 
 @main.command("current")
 @click.option("-v", "--verbose", is_flag=True, help="Show full revision details.")
+@click.option(
+    "--check-heads",
+    is_flag=True,
+    help="Fail (exit 1) unless the database is at every head revision.",
+)
 @click.pass_context
-def current_cmd(ctx: click.Context, verbose: bool) -> None:
+def current_cmd(ctx: click.Context, verbose: bool, check_heads: bool) -> None:
     """Show the revision(s) the database is at."""
-    _run(ctx, "current", verbose=verbose)
+    _run(ctx, "current", check_heads=check_heads, verbose=verbose)
 
 
 @main.command("ensure_version")

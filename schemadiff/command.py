@@ -42,6 +42,7 @@ from schemadiff.config import Config
 from schemadiff.script import Script, ScriptDirectory
 from schemadiff.util import (
     CommandError,
+    DatabaseNotAtHead,
     asbool,
     is_database_error,
     obfuscate_url_pw,
@@ -376,12 +377,14 @@ def merge(
     message: str | None = None,
     branch_label: str | Sequence[str] | None = None,
     rev_id: str | None = None,
+    splice: bool = False,
 ) -> Script:
     """Write a revision whose down_revision joins ``revisions`` (or ``heads``).
 
     Only heads are joined, as users of other tools expect: merging a revision
-    that already has descendants would leave a stray branch behind.  At least
-    two heads are needed: a "merge" of one would be a pointless empty revision.
+    that already has descendants would leave a stray branch behind (``splice``
+    allows it, making a new branch point).  At least two revisions are needed:
+    a "merge" of one would be a pointless empty revision.
     """
     script = _script(config)
     if isinstance(revisions, str):
@@ -399,10 +402,10 @@ def merge(
                 f"Can't merge {rev} with its own ancestor {', '.join(overlap)}"
             )
     not_heads = [rev for rev in targets if not rmap.get_revision(rev).is_head]
-    if not_heads:
+    if not_heads and not splice:
         raise CommandError(
             f"Can't merge {', '.join(not_heads)}: not a head revision; merge "
-            "heads only (see 'schemadiff heads')"
+            "heads only (see 'schemadiff heads'), or pass --splice"
         )
     if _revision_environment(config):
         _with_current_heads(config, script, lambda heads: None)
@@ -801,15 +804,19 @@ def stamp(
     )
 
 
-def current(config: Config, verbose: bool = False) -> None:
+def current(config: Config, check_heads: bool = False, verbose: bool = False) -> None:
     """Print the revision(s) the database is at, one line per version row.
 
     Several heads are listed in graph order (the reverse of ``history``), the
-    order a bare ``downgrade -1`` takes them in.
+    order a bare ``downgrade -1`` takes them in.  ``check_heads`` raises
+    :class:`~schemadiff.util.DatabaseNotAtHead` unless the database is at
+    every head (a dependency-only head needs no row of its own).
     """
     script = _script(config)
 
     def show(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
+        if check_heads:
+            _check_at_heads(script, heads)
         if verbose:
             config.print_stdout(
                 "Current revision(s) for %s:", _describe_target(context)
@@ -819,6 +826,17 @@ def current(config: Config, verbose: bool = False) -> None:
         return []
 
     _run_env(config, script, show, dont_mutate=True)
+
+
+def _check_at_heads(script: ScriptDirectory, heads: tuple[str, ...]) -> None:
+    expected = set(script.get_heads(consider_depends_on=True))
+    applied = script.revision_map.ancestors(heads) if heads else set()
+    missing = sorted(expected - applied)
+    if missing:
+        raise DatabaseNotAtHead(
+            f"Database is not at the head revision(s): {', '.join(missing)} "
+            f"not applied (current: {', '.join(heads) or 'nothing'})"
+        )
 
 
 def ensure_version(config: Config, sql: bool = False) -> None:

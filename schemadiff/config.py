@@ -11,7 +11,7 @@ from __future__ import annotations
 import configparser
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -264,6 +264,62 @@ class Config:
                 f"{self.toml_file_name}: write a literal % as %%"
             ) from err
 
+    # ------------------------------------------ Alembic's spellings of the above
+
+    def get_alembic_option(self, name: str, default: Any = None) -> Any:
+        """Alembic's name for :meth:`get_schemadiff_option`."""
+        return self.get_schemadiff_option(name, default)
+
+    def get_alembic_boolean_option(self, name: str) -> bool:
+        """Alembic's name for :meth:`get_schemadiff_bool`."""
+        return self.get_schemadiff_bool(name)
+
+    @property
+    def toml_alembic_config(self) -> dict[str, Any]:
+        """Alembic's name for :attr:`toml_config` (the ``[tool.schemadiff]``
+        table)."""
+        return self.toml_config
+
+    def get_version_locations_list(self) -> list[str] | None:
+        """``version_locations`` split into paths (None when not set)."""
+        return self.get_schemadiff_list("version_locations") or None
+
+    def get_prepend_sys_paths_list(self) -> list[str] | None:
+        """``prepend_sys_path`` split into paths (None when not set)."""
+        return self.get_schemadiff_list("prepend_sys_path") or None
+
+    def get_hooks_list(self) -> list[dict[str, Any]]:
+        """The post-write hooks, each a dict of its options plus ``_hook_name``.
+
+        The ini ``[post_write_hooks]`` section wins when it lists hooks;
+        otherwise the pyproject ``[[tool.schemadiff.post_write_hooks]]`` tables
+        are used (with ``%(here)s`` interpolated like other pyproject values).
+        """
+        section: Mapping[str, Any] = {}
+        try:
+            section = self.get_section("post_write_hooks", {}) or {}
+        except Exception:  # noqa: BLE001 - no usable ini file at all
+            section = {}
+        if _split_hook_names(section.get("hooks", "")):
+            return _hooks_from_section(section)
+        tables = self.toml_config.get("post_write_hooks") or []
+        if isinstance(tables, Mapping):
+            tables = [tables]
+        if not isinstance(tables, list) or not all(
+            isinstance(t, Mapping) for t in tables
+        ):
+            raise CommandError(
+                f"[[tool.{TOML_TABLE}.post_write_hooks]] must be an array of tables"
+            )
+        return normalise_hooks(
+            [{k: self._interpolate_toml(v) for k, v in t.items()} for t in tables]
+        )
+
+    @property
+    def messaging_opts(self) -> dict[str, Any]:
+        """Output options (``quiet``), as Alembic's commands read them."""
+        return {"quiet": self.messaging_quiet}
+
     # ------------------------------------------------------------------ misc
 
     def get_template_directory(self) -> str:
@@ -285,6 +341,48 @@ class Config:
         message = text % arg if arg else text
         self.stdout.write(message + "\n")
         self.stdout.flush()
+
+
+def _split_hook_names(value: str | Iterable[str]) -> list[str]:
+    if isinstance(value, str):
+        return [n for n in value.replace(",", " ").split() if n]
+    return [str(n).strip() for n in value if str(n).strip()]
+
+
+def _hooks_from_section(section: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Turn an ini ``[post_write_hooks]`` mapping into a list of hook dicts."""
+    names = _split_hook_names(section.get("hooks", ""))
+    hooks: list[dict[str, Any]] = []
+    for name in names:
+        prefix = name + "."
+        opts = {
+            key[len(prefix) :]: value
+            for key, value in section.items()
+            if key.startswith(prefix)
+        }
+        opts["_hook_name"] = name
+        hooks.append(opts)
+    return hooks
+
+
+def normalise_hooks(
+    hook_config: Mapping[str, Any] | Iterable[Mapping[str, Any]] | None,
+) -> list[dict[str, Any]]:
+    if not hook_config:
+        return []
+    if isinstance(hook_config, Mapping):
+        return _hooks_from_section(hook_config)
+    hooks = []
+    for entry in hook_config:
+        opts = dict(entry)
+        name = opts.pop("name", None) or opts.get("_hook_name")
+        if not name:
+            raise CommandError(
+                f"Every [[tool.{TOML_TABLE}.post_write_hooks]] table needs a 'name' key"
+            )
+        opts["_hook_name"] = name
+        hooks.append(opts)
+    return hooks
 
 
 def split_path_list(raw: str, name: str, separator: str | None) -> list[str]:

@@ -32,27 +32,25 @@ __all__ = [
 ]
 
 
-def compare_metadata(migration_context: Any, metadata: sa.MetaData) -> list[Any]:
+def compare_metadata(context: Any, metadata: sa.MetaData) -> list[Any]:
     """Diff tuples describing how the database differs from ``metadata``.
 
     The database connection and the comparison options (compare_type,
     compare_server_default, include_name, include_object, include_schemas,
-    ...) come from ``migration_context``.
+    ...) come from the MigrationContext ``context``.
     """
-    autogen_context = AutogenContext(migration_context, metadata)
+    autogen_context = AutogenContext(context, metadata)
     upgrade_ops = ops.UpgradeOps([])
     produce_revision_ops(autogen_context, upgrade_ops)
     return upgrade_ops.as_diffs()
 
 
-def produce_migrations(
-    migration_context: Any, metadata: sa.MetaData
-) -> ops.MigrationScript:
+def produce_migrations(context: Any, metadata: sa.MetaData) -> ops.MigrationScript:
     """A MigrationScript whose upgrade turns the database into ``metadata``.
 
     Its downgrade is the exact reverse of the upgrade.
     """
-    autogen_context = AutogenContext(migration_context, metadata)
+    autogen_context = AutogenContext(context, metadata)
     upgrade_ops = ops.UpgradeOps([])
     produce_revision_ops(autogen_context, upgrade_ops)
     return ops.MigrationScript(

@@ -1065,9 +1065,9 @@ def render_op(ctx: Any, op: Any) -> list[str]:
     return lines
 
 
-def render_op_text(ctx: Any, op: Any) -> str:
+def render_op_text(autogen_context: Any, op: Any) -> str:
     """Render one directive as text."""
-    return "\n".join(render_op(ctx, op))
+    return "\n".join(render_op(autogen_context, op))
 
 
 def _render_cmd_body(container: Any, ctx: Any) -> str:

@@ -125,14 +125,14 @@ class RevisionContext:
             if hook is not None:
                 hook(migration_context, heads, self.generated_revisions)
 
-    def run_autogenerate(self, heads: Any, migration_context: Any) -> list[Any]:
+    def run_autogenerate(self, rev: Any, migration_context: Any) -> list[Any]:
         """The ``fn`` of ``revision --autogenerate``: compare, then hooks."""
-        self._run(heads, migration_context, autogenerate=True)
+        self._run(rev, migration_context, autogenerate=True)
         return []
 
-    def run_no_autogenerate(self, heads: Any, migration_context: Any) -> list[Any]:
+    def run_no_autogenerate(self, rev: Any, migration_context: Any) -> list[Any]:
         """The ``fn`` of a plain ``revision`` run through env.py: hooks only."""
-        self._run(heads, migration_context, autogenerate=False)
+        self._run(rev, migration_context, autogenerate=False)
         return []
 
     def _context_for_render(self) -> Any:

@@ -54,16 +54,24 @@ class RenameTable(AlterTable):
 
 
 class AddColumn(AlterTable):
+    """ADD COLUMN; ``inline_fks`` are written as ``REFERENCES`` in the same
+    statement and ``inline_primary_key`` adds ``PRIMARY KEY`` (Alembic's
+    ``inline_references``/``inline_primary_key``)."""
+
     def __init__(
         self,
         table_name: str,
         column: Column[Any],
         schema: str | None = None,
         if_not_exists: bool | None = None,
+        inline_fks: Any = (),
+        inline_primary_key: bool | None = None,
     ) -> None:
         super().__init__(table_name, schema=schema)
         self.column = column
         self.if_not_exists = if_not_exists
+        self.inline_fks = list(inline_fks)
+        self.inline_primary_key = bool(inline_primary_key)
 
 
 class DropColumn(AlterTable):
@@ -208,10 +216,32 @@ def _rename_table(element: RenameTable, compiler: DDLCompiler, **kw: Any) -> str
 @compiles(AddColumn)
 def _add_column(element: AddColumn, compiler: DDLCompiler, **kw: Any) -> str:
     exists = "IF NOT EXISTS " if element.if_not_exists else ""
-    return (
+    text = (
         f"{alter_table(compiler, element.table_name, element.schema)} ADD COLUMN "
         f"{exists}{column_spec(compiler, element.column, **kw)}"
     )
+    if element.inline_primary_key and element.column.primary_key:
+        text += " PRIMARY KEY"
+    for fk in element.inline_fks:
+        text += inline_reference(compiler, fk, with_schema=True)
+    return text
+
+
+def inline_reference(compiler: DDLCompiler, fk: Any, with_schema: bool) -> str:
+    """`` REFERENCES t (col) [ON DELETE ..] [ON UPDATE ..]`` for a
+    single-column foreign key constraint."""
+    ref = fk.elements[0]
+    table_key, col = ref._get_colspec().rsplit(".", 1)
+    schema, _, ref_table = table_key.rpartition(".")
+    target = compiler.preparer.quote(ref_table)
+    if with_schema and schema:
+        target = f"{compiler.preparer.quote_schema(schema)}.{target}"
+    clause = f" REFERENCES {target} ({compiler.preparer.quote(col)})"
+    if fk.ondelete:
+        clause += f" ON DELETE {fk.ondelete}"
+    if fk.onupdate:
+        clause += f" ON UPDATE {fk.onupdate}"
+    return clause
 
 
 @compiles(DropColumn)

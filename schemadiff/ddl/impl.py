@@ -22,6 +22,7 @@ from sqlalchemy.schema import (
     DropIndex,
     DropTable,
     DropTableComment,
+    ForeignKeyConstraint,
     Index,
     PrimaryKeyConstraint,
     SetColumnComment,
@@ -220,15 +221,24 @@ class DefaultImpl:
         column: Column[Any],
         schema: str | None = None,
         if_not_exists: bool | None = None,
+        inline_references: bool | None = None,
+        inline_primary_key: bool | None = None,
         **kw: Any,
     ) -> None:
-        """ADD COLUMN, then the constraints/indexes the Column object carries."""
+        """ADD COLUMN, then the constraints/indexes the Column object carries
+        (a single-column foreign key inline with ``inline_references``)."""
+        inline = single_column_fks(column) if inline_references else []
         self._exec(
             base.AddColumn(
-                table_name, column, schema=schema, if_not_exists=if_not_exists
+                table_name,
+                column,
+                schema=schema,
+                if_not_exists=if_not_exists,
+                inline_fks=inline,
+                inline_primary_key=inline_primary_key,
             )
         )
-        self._add_column_extras(column, inline=())
+        self._add_column_extras(column, inline=inline)
 
     def _add_column_extras(self, column: Column[Any], inline: Any) -> None:
         table = column.table
@@ -386,3 +396,17 @@ def _load_builtin_impls() -> None:
         except ModuleNotFoundError as err:
             if err.name != f"schemadiff.ddl.{name}":
                 raise
+
+
+def single_column_fks(column: Column[Any]) -> list[Any]:
+    """The column's table's foreign keys on this one column alone."""
+    table = column.table
+    if table is None:
+        return []
+    return [
+        const
+        for const in table.constraints
+        if isinstance(const, ForeignKeyConstraint)
+        and len(const.elements) == 1
+        and const.elements[0].parent is column
+    ]

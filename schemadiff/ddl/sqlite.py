@@ -16,18 +16,15 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
 from schemadiff.ddl import base
-from schemadiff.ddl.impl import DefaultImpl
+from schemadiff.ddl.impl import DefaultImpl, single_column_fks
 from schemadiff.util import CommandError
 
 log = logging.getLogger(__name__)
 
 
 class SQLiteAddColumn(base.AddColumn):
-    """ADD COLUMN with the column's single-column foreign keys written inline."""
-
-    def __init__(self, *args: Any, inline_fks: Any = (), **kw: Any) -> None:
-        super().__init__(*args, **kw)
-        self.inline_fks = list(inline_fks)
+    """ADD COLUMN with the column's single-column foreign keys written inline
+    (SQLite can't add them any other way) and never schema-qualified."""
 
 
 @compiles(SQLiteAddColumn, "sqlite")
@@ -39,18 +36,7 @@ def _sqlite_add_column(
         f"{base.column_spec(compiler, element.column, **kw)}"
     )
     for fk in element.inline_fks:
-        ref = fk.elements[0]
-        table_key, col = ref._get_colspec().rsplit(".", 1)
-        ref_table = table_key.rsplit(".", 1)[-1]
-        clause = (
-            f" REFERENCES {compiler.preparer.quote(ref_table)} "
-            f"({compiler.preparer.quote(col)})"
-        )
-        if fk.ondelete:
-            clause += f" ON DELETE {fk.ondelete}"
-        if fk.onupdate:
-            clause += f" ON UPDATE {fk.onupdate}"
-        text += clause
+        text += base.inline_reference(compiler, fk, with_schema=False)
     return text
 
 
@@ -124,16 +110,7 @@ class SQLiteImpl(DefaultImpl):
                 f"add_column {table_name}.{column.name}: SQLite can't add a PRIMARY "
                 f"KEY or UNIQUE column; use op.batch_alter_table({table_name!r})"
             )
-        table = column.table
-        inline_fks = []
-        if table is not None:
-            for const in table.constraints:
-                if (
-                    isinstance(const, sa_schema.ForeignKeyConstraint)
-                    and len(const.elements) == 1
-                    and const.elements[0].parent is column
-                ):
-                    inline_fks.append(const)
+        inline_fks = single_column_fks(column)
         self._exec(
             SQLiteAddColumn(table_name, column, schema=schema, inline_fks=inline_fks)
         )

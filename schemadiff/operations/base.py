@@ -174,9 +174,12 @@ class AbstractOperations:
         return register
 
     @classmethod
-    def implementation_for(cls, op_cls: type) -> Callable[[_T], _T]:
-        """Decorator registering ``fn(operations, operation)`` to execute ``op_cls``."""
-        return cls._to_impl.dispatch_for(op_cls)
+    def implementation_for(
+        cls, op_cls: type, replace: bool = False
+    ) -> Callable[[_T], _T]:
+        """Decorator registering ``fn(operations, operation)`` to execute ``op_cls``
+        (``replace=True`` to swap a built-in implementation, as in Alembic)."""
+        return cls._to_impl.dispatch_for(op_cls, replace=replace)
 
     def invoke(self, operation: MigrateOperation) -> Any:
         """Execute a directive through its registered implementation.
@@ -228,6 +231,27 @@ class AbstractOperations:
     def get_bind(self) -> Connection:
         """The Connection in use (a mock one in offline mode)."""
         return self.migration_context.bind
+
+    def run_async(
+        self, async_function: Callable[..., Any], *args: Any, **kw_args: Any
+    ) -> Any:
+        """Run ``async_function(async_connection, *args, **kw_args)`` from a
+        synchronous upgrade()/downgrade(), on the migration's own connection
+        and transaction (an async driver is required)."""
+        bind = self.get_bind()
+        if bind is None or self.migration_context.as_sql:
+            raise CommandError("op.run_async() can't run in offline (--sql) mode")
+        if not bind.dialect.is_async:
+            raise CommandError(
+                "op.run_async() needs an async driver (e.g. postgresql+asyncpg, "
+                "sqlite+aiosqlite); this connection uses "
+                f"{bind.dialect.name}+{bind.dialect.driver}"
+            )
+        from sqlalchemy.ext.asyncio import AsyncConnection
+        from sqlalchemy.util import await_only
+
+        async_conn = AsyncConnection._retrieve_proxy_for_target(bind)
+        return await_only(async_function(async_conn, *args, **kw_args))
 
     def get_context(self) -> Any:
         """The MigrationContext these operations run under."""

@@ -1580,15 +1580,32 @@ class AddColumnOp(AlterTableOp):
         *,
         schema: str | None = None,
         if_not_exists: bool | None = None,
+        inline_references: bool | None = None,
+        inline_primary_key: bool | None = None,
     ) -> None:
-        """Add a column (a Column object) to an existing table."""
+        """Add a column (a Column object) to an existing table.
+
+        ``inline_references`` writes the column's single-column foreign key as
+        ``REFERENCES`` in the ADD COLUMN itself; ``inline_primary_key`` writes
+        ``PRIMARY KEY`` there (with ``primary_key=True`` on the Column).
+        """
         _require_name(table_name, "table_name", "add_column")
         if not isinstance(column, sa_schema.Column):
             raise CommandError(
                 f"add_column on table {table_name!r}: expected a Column object, got "
                 f"{column!r}"
             )
-        op = cls(table_name, column, schema=schema, if_not_exists=if_not_exists)
+        inline = {
+            key: value
+            for key, value in (
+                ("inline_references", inline_references),
+                ("inline_primary_key", inline_primary_key),
+            )
+            if value is not None
+        }
+        op = cls(
+            table_name, column, schema=schema, if_not_exists=if_not_exists, **inline
+        )
         return operations.invoke(op)
 
     @classmethod
@@ -1600,8 +1617,11 @@ class AddColumnOp(AlterTableOp):
         insert_before: str | None = None,
         insert_after: str | None = None,
         if_not_exists: bool | None = None,
+        inline_references: bool | None = None,
+        inline_primary_key: bool | None = None,
     ) -> None:
-        """Add a column to the batch table."""
+        """Add a column to the batch table (``inline_*`` as in add_column; a
+        rebuilt table declares its keys in CREATE TABLE anyway)."""
         if not isinstance(column, sa_schema.Column):
             raise CommandError(
                 f"add_column on table {operations.impl.table_name!r}: expected a "
@@ -1612,6 +1632,10 @@ class AddColumnOp(AlterTableOp):
             kw["insert_before"] = insert_before
         if insert_after:
             kw["insert_after"] = insert_after
+        if inline_references is not None:
+            kw["inline_references"] = inline_references
+        if inline_primary_key is not None:
+            kw["inline_primary_key"] = inline_primary_key
         op = cls(
             operations.impl.table_name,
             column,

@@ -599,9 +599,14 @@ class ScriptDirectory:
         ):
             return self.revision_map.get_current_head()
 
-    def get_heads(self) -> list[str]:
-        """Every head, effective heads included, in file order."""
-        return list(self.revision_map.heads)
+    def get_heads(self, consider_depends_on: bool = False) -> list[str]:
+        """Every head, effective heads included, in file order; with
+        ``consider_depends_on``, only heads no other revision depends on (the
+        heads a fully upgraded database records)."""
+        heads = self.revision_map.heads  # builds the graph
+        if consider_depends_on:
+            return list(self.revision_map._real_heads)
+        return list(heads)
 
     def get_base(self) -> str | None:
         """The single base; an error if there are several."""
@@ -709,6 +714,7 @@ class ScriptDirectory:
         rev_id: str,
         message: str | None,
         create_date: datetime.datetime,
+        file_template: str | None = None,
     ) -> str:
         slug = "_".join(_SLUG_WORD.findall(message or "")).lower()
         if len(slug) > self.truncate_slug_length:
@@ -724,16 +730,17 @@ class ScriptDirectory:
             "minute": create_date.minute,
             "second": create_date.second,
         }
+        template = file_template or self.file_template
         try:
-            name = self.file_template % tokens
+            name = template % tokens
         except (KeyError, ValueError, TypeError) as err:
             raise CommandError(
-                f"Bad file_template {self.file_template!r}: {type(err).__name__}: {err}"
+                f"Bad file_template {template!r}: {type(err).__name__}: {err}"
                 " (tokens: rev, slug, epoch, year, month, day, hour, minute, second)"
             ) from err
         if "/" in name and not self.recursive_version_locations:
             raise CommandError(
-                f"file_template {self.file_template!r} makes sub-directories; set "
+                f"file_template {template!r} makes sub-directories; set "
                 "recursive_version_locations = true so the files are found again"
             )
         return os.path.join(location, *name.split("/")) + ".py"
@@ -754,12 +761,16 @@ class ScriptDirectory:
         splice: bool | None = False,
         branch_labels: str | Sequence[str] | None = None,
         version_path: str | None = None,
+        file_template: str | None = None,
         depends_on: str | Sequence[str] | None = None,
         **template_args: Any,
     ) -> Script:
-        """Write a new revision file from ``script.py.mako`` and return it."""
+        """Write a new revision file from ``script.py.mako`` and return it.
+
+        ``file_template`` overrides the configured file name template for this
+        one file (Alembic's argument of the same name).
+        """
         template_args.pop("refresh", None)
-        template_args.pop("file_template", None)
         if head is None:
             head = "head"
         try:
@@ -825,7 +836,7 @@ class ScriptDirectory:
                     resolved_deps.append(rev.revision)
 
         create_date = self._generate_create_date()
-        path = self._rev_path(norm, revid, message, create_date)
+        path = self._rev_path(norm, revid, message, create_date, file_template)
         self._ensure_directory(os.path.dirname(path))
         labels = _revision._as_tuple(branch_labels)
         self._render_template(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from typing import Any
 
 from schemadiff.util import CommandError
 
@@ -33,6 +34,9 @@ __all__ = [
     "RangeNotAncestorError",
     "CycleDetected",
     "DependencyCycleDetected",
+    "LoopDetected",
+    "DependencyLoopDetected",
+    "is_revision",
 ]
 
 #: ``label@``, then an optional symbol or revision, then ``+N`` / ``-N``.
@@ -106,6 +110,28 @@ class DependencyCycleDetected(CycleDetected):
     """The loop only closes through ``depends_on`` edges."""
 
     kind = "Dependency cycle"
+
+
+class LoopDetected(CycleDetected):
+    """A revision names itself as its own down_revision."""
+
+    kind = "Self-loop"
+
+    def __init__(self, revision: str | Sequence[str]) -> None:
+        super().__init__([revision] if isinstance(revision, str) else revision)
+
+
+class DependencyLoopDetected(DependencyCycleDetected, LoopDetected):
+    """A revision names itself in its own ``depends_on``."""
+
+    kind = "Dependency self-loop"
+
+
+def is_revision(rev: Any) -> Revision:
+    """``rev`` itself, checked to be a :class:`Revision` (Alembic's helper)."""
+    if not isinstance(rev, Revision):
+        raise TypeError(f"expected a Revision, got {type(rev).__name__}")
+    return rev
 
 
 def _show(value: object) -> str:
@@ -391,7 +417,10 @@ class RevisionMap:
                         ready.append(child)
             if seen != len(revs):
                 left = {rid for rid, n in indegree.items() if n > 0}
-                raise error(self._find_cycle(left, use_deps))
+                cycle = self._find_cycle(left, use_deps)
+                if len(cycle) == 1:
+                    raise (DependencyLoopDetected if use_deps else LoopDetected)(cycle)
+                raise error(cycle)
 
     def _find_cycle(self, left: set[str], use_deps: bool) -> list[str]:
         """A concrete loop among revisions Kahn's algorithm could not order."""

@@ -39,6 +39,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from schemadiff.config import normalise_hooks
 from schemadiff.util import CommandError
 
 log = logging.getLogger(__name__)
@@ -85,48 +86,6 @@ def _invoke(name: str, revision_path: str, options: dict[str, Any]) -> Any:
     return hook(revision_path, options)
 
 
-def _split_hook_names(value: str | Iterable[str]) -> list[str]:
-    if isinstance(value, str):
-        return [n for n in value.replace(",", " ").split() if n]
-    return [str(n).strip() for n in value if str(n).strip()]
-
-
-def _hooks_from_section(section: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Turn an ini ``[post_write_hooks]`` mapping into a list of hook dicts."""
-    names = _split_hook_names(section.get("hooks", ""))
-    hooks: list[dict[str, Any]] = []
-    for name in names:
-        prefix = name + "."
-        opts = {
-            key[len(prefix) :]: value
-            for key, value in section.items()
-            if key.startswith(prefix)
-        }
-        opts["_hook_name"] = name
-        hooks.append(opts)
-    return hooks
-
-
-def _normalise_hooks(
-    hook_config: Mapping[str, Any] | Iterable[Mapping[str, Any]] | None,
-) -> list[dict[str, Any]]:
-    if not hook_config:
-        return []
-    if isinstance(hook_config, Mapping):
-        return _hooks_from_section(hook_config)
-    hooks = []
-    for entry in hook_config:
-        opts = dict(entry)
-        name = opts.pop("name", None) or opts.get("_hook_name")
-        if not name:
-            raise CommandError(
-                "Every [[tool.schemadiff.post_write_hooks]] table needs a 'name' key"
-            )
-        opts["_hook_name"] = name
-        hooks.append(opts)
-    return hooks
-
-
 def _run_hooks(
     path: str,
     hook_config: Mapping[str, Any] | Iterable[Mapping[str, Any]] | None,
@@ -136,7 +95,7 @@ def _run_hooks(
     ``hook_config`` is either the ini ``[post_write_hooks]`` section as a
     mapping, or the list of pyproject tables (dicts with a ``name`` key).
     """
-    for opts in _normalise_hooks(hook_config):
+    for opts in normalise_hooks(hook_config):
         name = opts["_hook_name"]
         type_ = opts.get("type")
         if not type_:
@@ -155,31 +114,8 @@ def _run_hooks(
 
 
 def hooks_for_config(config: Any) -> list[dict[str, Any]]:
-    """Collect the post-write hooks of a :class:`~schemadiff.config.Config`.
-
-    The ini ``[post_write_hooks]`` section wins when it lists hooks;
-    otherwise the pyproject ``[[tool.schemadiff.post_write_hooks]]`` tables
-    are used (with ``%(here)s`` interpolated like other pyproject values).
-    """
-    section: Mapping[str, Any] = {}
-    try:
-        section = config.get_section("post_write_hooks", {}) or {}
-    except Exception:  # noqa: BLE001 - no usable ini file at all
-        section = {}
-    if _split_hook_names(section.get("hooks", "")):
-        return _hooks_from_section(section)
-    toml = getattr(config, "toml_config", None) or {}
-    tables = toml.get("post_write_hooks") or []
-    if isinstance(tables, Mapping):
-        tables = [tables]
-    if not isinstance(tables, list) or not all(isinstance(t, Mapping) for t in tables):
-        raise CommandError(
-            "[[tool.schemadiff.post_write_hooks]] must be an array of tables"
-        )
-    interpolate = getattr(config, "_interpolate_toml", lambda v: v)
-    return _normalise_hooks(
-        [{k: interpolate(v) for k, v in table.items()} for table in tables]
-    )
+    """The post-write hooks a :class:`~schemadiff.config.Config` configures."""
+    return config.get_hooks_list()
 
 
 def run_hooks_for_config(config: Any, path: str) -> None:

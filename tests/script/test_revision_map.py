@@ -7,6 +7,7 @@ import pytest
 from schemadiff.script.revision import (
     CycleDetected,
     DependencyCycleDetected,
+    LoopDetected,
     MultipleHeads,
     RangeNotAncestorError,
     ResolutionError,
@@ -334,7 +335,7 @@ def test_merge_order_follows_first_parent() -> None:
             DependencyCycleDetected,
             "Dependency cycle detected in revisions: a1 -> b1 -> a1",
         ),
-        ([("a1", "a1")], CycleDetected, "Cycle detected in revisions: a1 -> a1"),
+        ([("a1", "a1")], LoopDetected, "Self-loop detected in revisions: a1 -> a1"),
         (
             [("a1", None), ("a1", None)],
             RevisionError,

@@ -57,7 +57,7 @@ def test_merge_joins_heads_and_refuses_non_heads(tmp_path: Path) -> None:
     # CART now has a descendant: merging it would leave c2 as a stray head.
     assert failed(proj, "merge", "-m", "m", COLUMN, CART) == (
         f"FAILED: Can't merge {CART}: not a head revision; merge heads only "
-        "(see 'schemadiff heads')"
+        "(see 'schemadiff heads'), or pass --splice"
     )
 
     # Naming a head twice (or by prefix) joins it once.
