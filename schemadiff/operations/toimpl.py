@@ -5,6 +5,7 @@ block, records the call for later.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import schema as sa_schema
@@ -13,6 +14,8 @@ from sqlalchemy import types as sqltypes
 from schemadiff.operations import ops
 from schemadiff.operations.base import Operations
 from schemadiff.util import CommandError
+
+log = logging.getLogger(__name__)
 
 
 def _as_type(value: Any, op_name: str, where: str) -> Any:
@@ -29,14 +32,22 @@ def _as_type(value: Any, op_name: str, where: str) -> Any:
     )
 
 
-def _type_bound_constraints(table: sa_schema.Table) -> list[Any]:
-    """CHECK constraints a type (Boolean/Enum with create_constraint) brings along."""
+def _is_unnamed(name: Any) -> bool:
+    from sqlalchemy.sql import naming
+
+    return name is getattr(naming, "_NONE_NAME", object())
+
+
+def _type_bound_constraints(table: sa_schema.Table, dialect: Any) -> list[Any]:
+    """CHECK constraints a type (Boolean/Enum with create_constraint) brings
+    along, where the dialect creates them (a native ENUM needs none)."""
+    compiler = dialect.ddl_compiler(dialect, None)
     return [
         c
         for c in table.constraints
         if isinstance(c, sa_schema.CheckConstraint)
         and getattr(c, "_type_bound", False)
-        and getattr(c, "_create_rule", None) is None
+        and (c._create_rule is None or c._create_rule(compiler))
     ]
 
 
@@ -52,7 +63,15 @@ def alter_column(operations: Any, operation: ops.AlterColumnOp) -> None:
             sa_schema.Column(operation.column_name, existing_type),
             schema=operation.schema,
         )
-        for constraint in _type_bound_constraints(old):
+        for constraint in _type_bound_constraints(old, operations.impl.dialect):
+            if constraint.name is None or _is_unnamed(constraint.name):
+                log.warning(
+                    "alter_column %s: the old type's CHECK constraint has no name "
+                    "and is left in place; name it (e.g. with a naming convention) "
+                    "so a type change can replace it",
+                    where,
+                )
+                continue
             operations.impl.drop_constraint(constraint)
     operations.impl.alter_column(
         operation.table_name,
@@ -75,7 +94,7 @@ def alter_column(operations: Any, operation: ops.AlterColumnOp) -> None:
             schema_obj.column(operation.modify_name or operation.column_name, type_),
             schema=operation.schema,
         )
-        for constraint in _type_bound_constraints(new):
+        for constraint in _type_bound_constraints(new, operations.impl.dialect):
             operations.impl.add_constraint(constraint)
 
 
