@@ -371,6 +371,7 @@ def _verify_new_revisions(
     report = verify.verify(config, script, [s.revision for s in scripts], before, where)
     verify.print_report(config, report, "text")
 
+
 def _list_detected(
     config: Config, revision_context: Any, contexts: list[MigrationContext]
 ) -> None:
