@@ -327,9 +327,10 @@ def revision(
         process_revision_directives=process_revision_directives,
     )
     if autogenerate:
-        _compare_through_env(
+        contexts = _compare_through_env(
             config, script, revision_context, revision_context=revision_context
         )
+        _list_detected(config, revision_context, contexts)
         if not revision_context.generated_revisions:
             config.print_stdout(
                 "No revision file written: process_revision_directives removed "
@@ -369,6 +370,28 @@ def _verify_new_revisions(
     before = tuple(dict.fromkeys(d for s in scripts for d in s.down_revisions))
     report = verify.verify(config, script, [s.revision for s in scripts], before, where)
     verify.print_report(config, report, "text")
+
+
+def _list_detected(
+    config: Config, revision_context: Any, contexts: list[MigrationContext]
+) -> None:
+    """Print what autogenerate found, one line per change as ``check`` does,
+    so the user can review it before opening the file."""
+    from schemadiff.autogenerate import report
+
+    dialect = getattr(contexts[-1], "dialect", None)
+    entries = [
+        entry
+        for generated in revision_context.generated_revisions
+        for entry in report.differences(generated.upgrade_ops_list, dialect)
+    ]
+    if entries:
+        config.print_stdout(
+            "Detected %d change%s:\n%s",
+            len(entries),
+            "" if len(entries) == 1 else "s",
+            "\n".join(report.change_lines(entries)),
+        )
 
 
 def merge(
@@ -727,8 +750,31 @@ def upgrade(
     """Upgrade the database to ``revision`` (``head``, ``heads``, ``+N``, ...)."""
     script = _script(config)
     starting_rev, destination = _split_range(revision, sql)
-    plan = partial(script._upgrade_revs, destination)
+
+    def plan(heads: tuple[str, ...]) -> list[Any]:
+        steps = script._upgrade_revs(destination, heads)
+        if not steps and not sql:
+            _say_nothing_to_upgrade(config, destination, heads)
+        return steps
+
     _run_steps(config, script, plan, sql, starting_rev, destination, tag)
+
+
+def _say_nothing_to_upgrade(
+    config: Config, destination: str, heads: tuple[str, ...]
+) -> None:
+    """An upgrade with nothing to run says why instead of exiting silently."""
+    if heads:
+        config.print_stdout(
+            "Database is already at or past %s (current: %s); nothing to upgrade.",
+            destination,
+            ", ".join(heads),
+        )
+    else:
+        config.print_stdout(
+            "No revisions to upgrade to (%s names none); nothing to upgrade.",
+            destination,
+        )
 
 
 def downgrade(
@@ -821,6 +867,8 @@ def current(config: Config, check_heads: bool = False, verbose: bool = False) ->
             config.print_stdout(
                 "Current revision(s) for %s:", _describe_target(context)
             )
+        if not heads:
+            config.print_stdout("(no revision applied)")
         for head in script.revision_map.head_order(heads):
             config.print_stdout(script.get_revision(head).cmd_format(verbose))
         return []
@@ -893,7 +941,10 @@ def check(
         _verify_pending(config, script, output_format, verify_url)
         return
     revision_context = RevisionContext(
-        config, script, {"message": None, "rev_id": "check", "head": "head"}
+        config,
+        script,
+        {"message": None, "rev_id": "check", "head": "head"},
+        warn_unrunnable=False,
     )
     contexts = _compare_through_env(config, script, revision_context)
     dialect = getattr(contexts[-1], "dialect", None)

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 import tomllib
 
+from schemadiff.urlcheck import check_url
 from schemadiff.util import CommandError
 
 DEFAULT_INI_SECTION = "schemadiff"
@@ -77,7 +78,7 @@ class Config:
             parser = configparser.ConfigParser(defaults)
             if self.config_file_name:
                 try:
-                    parser.read([self.config_file_name], encoding="utf-8")
+                    parser.read([self.config_file_name], encoding="utf-8-sig")
                 except configparser.Error as err:
                     raise CommandError(
                         f"Can't parse config file {self.config_file_name}: "
@@ -116,7 +117,7 @@ class Config:
             return False
         parser = configparser.ConfigParser()
         try:
-            parser.read([self.config_file_name], encoding="utf-8")
+            parser.read([self.config_file_name], encoding="utf-8-sig")
         except configparser.Error:
             return True  # let file_config report the parse error
         return parser.has_section(self.config_ini_section)
@@ -149,12 +150,16 @@ class Config:
         if not self.file_config.has_section(name):
             return default
         try:
-            return dict(self.file_config.items(name))
+            options = dict(self.file_config.items(name))
         except configparser.Error as err:
             raise CommandError(
                 f"Bad value in [{name}] of {self.config_file_name}: "
                 f"{_describe_ini_error(err)}"
             ) from err
+        for key, value in options.items():
+            if _is_url_option(key):
+                check_url(value, self._where(name, key))
+        return options
 
     def set_main_option(self, name: str, value: str) -> None:
         """Set an option of the main section; ``%`` must be doubled as in the ini."""
@@ -178,13 +183,21 @@ class Config:
             )
         if self.file_config.has_option(section, name):
             try:
-                return self.file_config.get(section, name)
+                value = self.file_config.get(section, name)
             except configparser.Error as err:
                 raise CommandError(
                     f"Bad value for {name!r} in [{section}]: "
                     f"{_describe_ini_error(err)}"
                 ) from err
+            if _is_url_option(name):
+                check_url(value, self._where(section, name))
+            return value
         return default
+
+    def _where(self, section: str, name: str) -> str:
+        """Where an option lives, for messages that must not show its value."""
+        source = f" of {self.config_file_name}" if self.config_file_name else ""
+        return f"in {name} of [{section}]{source}"
 
     def get_main_option(self, name: str, default: str | None = None) -> str | None:
         """An option of the main ini section (interpolated)."""
@@ -406,16 +419,29 @@ def _describe_ini_error(err: configparser.Error) -> str:
             f"bad '%' interpolation in option {err.option!r} "
             "(write a literal % as %%, e.g. in URL-encoded passwords)"
         )
+    if isinstance(err, configparser.MissingSectionHeaderError):
+        # a subclass of ParsingError, without its list of errors
+        return f"line {err.lineno} comes before any [section] header"
     if isinstance(err, configparser.ParsingError):
         lines = ", ".join(str(lineno) for lineno, _line in err.errors)
         return f"syntax error on line {lines}"
     if isinstance(err, configparser.DuplicateOptionError):
-        return f"option {err.option!r} is set twice in [{err.section}]"
+        return (
+            f"option {err.option!r} is set twice in [{err.section}]"
+            f"{_on_line(err.lineno)}"
+        )
     if isinstance(err, configparser.DuplicateSectionError):
-        return f"section [{err.section}] appears twice"
-    if isinstance(err, configparser.MissingSectionHeaderError):
-        return f"line {err.lineno} comes before any [section] header"
+        return f"section [{err.section}] appears twice{_on_line(err.lineno)}"
     return type(err).__name__
+
+
+def _on_line(lineno: int | None) -> str:
+    return f" (again on line {lineno})" if lineno else ""
+
+
+def _is_url_option(name: str) -> bool:
+    """``sqlalchemy.url`` and the like (``engine1.url`` in multidb configs)."""
+    return name == "url" or name.endswith(".url")
 
 
 def _one_line(err: BaseException) -> str:

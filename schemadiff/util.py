@@ -78,6 +78,40 @@ def is_database_error(err: BaseException) -> bool:
     return sa_exc is not None and isinstance(err, sa_exc.SQLAlchemyError)
 
 
+def raised_parsing_url(err: BaseException) -> bool:
+    """True when ``err`` came out of SQLAlchemy's URL parser.
+
+    Its messages may quote a piece of the URL (``invalid literal for int()
+    ... 'tail-of-the-password@host:5432'``), so callers replace them with
+    ``urlcheck.unparseable_message``.  Told by the traceback, not the text.
+    """
+    tb = err.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename.replace("\\", "/")
+        if filename.endswith("sqlalchemy/engine/url.py"):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def user_error_message(err: BaseException) -> str | None:
+    """The one line the user sees for an error they can fix, or None for a bug.
+
+    Shared by the CLI's ``FAILED:`` line and ``check --format json``.
+    """
+    from schemadiff.urlcheck import unparseable_message
+
+    if isinstance(err, CommandError):
+        return " ".join(str(err).split()) or type(err).__name__
+    if raised_parsing_url(err):
+        return unparseable_message("given to SQLAlchemy")
+    if is_database_error(err):
+        text = str(err).strip()
+        first = text.splitlines()[0] if text else ""
+        return f"{type(err).__name__}: {first}"
+    return None
+
+
 def asbool(value: object) -> bool:
     """Interpret config-file booleans the way users write them."""
     if isinstance(value, bool):

@@ -1,6 +1,7 @@
 """Migration environment for async drivers: migrations run through run_sync()."""
 
 import asyncio
+import os
 from logging.config import fileConfig
 
 from sqlalchemy import engine_from_config, pool
@@ -14,9 +15,18 @@ config = context.config
 if config.config_file_name is not None and config.get_section("loggers"):
     fileConfig(config.config_file_name)
 
-# Your models' MetaData, for autogenerate support:
+# SCHEMADIFF_URL, when set, replaces sqlalchemy.url (CI, production), so the
+# config file needn't hold a password. Percent-encode special characters in it.
+if os.environ.get("SCHEMADIFF_URL"):
+    config.set_main_option(
+        "sqlalchemy.url", os.environ["SCHEMADIFF_URL"].replace("%", "%%")
+    )
+
+# Set target_metadata HERE to your models' MetaData, for autogenerate:
 #   from myapp.models import Base
 #   target_metadata = Base.metadata
+# prepend_sys_path (the config file's directory by default) is on sys.path, so
+# "myapp" imports whichever directory you run schemadiff from.
 target_metadata = None
 
 
@@ -32,6 +42,14 @@ def database_url(section: str = config.config_ini_section) -> str:
     return url
 
 
+def skip_empty_autogenerate(context, revision, directives) -> None:
+    """Write no revision file when autogenerate finds nothing to do."""
+    if getattr(config.cmd_opts, "autogenerate", False):
+        script = directives[0]
+        if script.upgrade_ops.is_empty():
+            directives[:] = []
+
+
 def run_migrations_offline() -> None:
     """Emit the migrations as SQL text, without a database connection."""
     context.configure(
@@ -45,7 +63,16 @@ def run_migrations_offline() -> None:
 
 
 def do_run_migrations(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        # Detect changed server defaults too, not only types and nullability.
+        compare_server_default=True,
+        # SQLite can't ALTER a column's type, nullability or constraints:
+        # autogenerate writes op.batch_alter_table() (copy and move) there.
+        render_as_batch=connection.dialect.name == "sqlite",
+        process_revision_directives=skip_empty_autogenerate,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

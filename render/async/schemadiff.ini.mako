@@ -10,8 +10,9 @@ script_location = ${script_location}
 # A "/" in the template makes subfolders; it needs recursive_version_locations = true.
 # file_template = %%(year)d/%%(month).2d/%%(rev)s_%%(slug)s
 
-# Paths put in front of sys.path before env.py runs (split on path_separator).
-prepend_sys_path = .
+# Paths put in front of sys.path before env.py runs (split on path_separator);
+# %(here)s (this file's directory) lets "-c path/to/schemadiff.ini" work from anywhere.
+prepend_sys_path = %(here)s
 
 # Time zone (a zoneinfo name) for the date in new files; blank means local time.
 # timezone =

@@ -6,6 +6,7 @@ functions; run_migrations(engine_name=...) picks the right pair.
 """
 
 import logging
+import os
 import re
 from logging.config import fileConfig
 
@@ -23,8 +24,19 @@ logger = logging.getLogger("schemadiff.env")
 
 db_names = re.split(r",\s*", config.get_main_option("databases", ""))
 
-# One MetaData per database, for autogenerate support:
-#   target_metadata = {"engine1": mymodel.metadata1, "engine2": mymodel.metadata2}
+# SCHEMADIFF_URL_<NAME> (e.g. SCHEMADIFF_URL_ENGINE1), when set, replaces that
+# database's sqlalchemy.url (CI, production), so the config file needn't hold
+# a password. Percent-encode special characters in it.
+for _name in db_names:
+    _override = os.environ.get(f"SCHEMADIFF_URL_{_name.upper()}")
+    if _override:
+        config.set_section_option(_name, "sqlalchemy.url", _override.replace("%", "%%"))
+
+# Set target_metadata HERE: one MetaData per database, for autogenerate:
+#   from myapp import models
+#   target_metadata = {"engine1": models.metadata1, "engine2": models.metadata2}
+# prepend_sys_path (the config file's directory by default) is on sys.path, so
+# "myapp" imports whichever directory you run schemadiff from.
 target_metadata = {}
 
 
@@ -38,6 +50,17 @@ def database_url(section: str = config.config_ini_section) -> str:
             "set it to your database's URL"
         )
     return url
+
+
+def skip_empty_autogenerate(context, revision, directives) -> None:
+    """Write no revision file when autogenerate finds nothing in any database.
+
+    Installed for the last database only: by then every one was compared.
+    """
+    if getattr(config.cmd_opts, "autogenerate", False):
+        script = directives[0]
+        if all(ops.is_empty() for ops in script.upgrade_ops_list):
+            directives[:] = []
 
 
 def run_migrations_offline() -> None:
@@ -81,6 +104,14 @@ def run_migrations_online() -> None:
                 upgrade_token=f"{name}_upgrades",
                 downgrade_token=f"{name}_downgrades",
                 target_metadata=target_metadata.get(name),
+                # Detect changed server defaults too.
+                compare_server_default=True,
+                # SQLite can't ALTER a column's type, nullability or
+                # constraints: autogenerate writes op.batch_alter_table() there.
+                render_as_batch=connection.dialect.name == "sqlite",
+                process_revision_directives=(
+                    skip_empty_autogenerate if name == db_names[-1] else None
+                ),
             )
             context.run_migrations(engine_name=name)
         for _engine, _connection, trans in engines.values():

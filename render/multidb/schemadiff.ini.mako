@@ -4,8 +4,9 @@
 # Where the migration environment lives. %(here)s is this file's directory.
 script_location = ${script_location}
 
-# Paths put in front of sys.path before env.py runs (split on path_separator).
-prepend_sys_path = .
+# Paths put in front of sys.path before env.py runs (split on path_separator);
+# %(here)s (this file's directory) lets "-c path/to/schemadiff.ini" work from anywhere.
+prepend_sys_path = %(here)s
 
 # Separator of list options: os (os.pathsep), :, ;, space or newline.
 path_separator = os

@@ -1,21 +1,31 @@
 """Migration environment: how schemadiff connects and which models it compares."""
 
+import os
 from logging.config import fileConfig
 
 from sqlalchemy import engine_from_config, pool
 
 from schemadiff import CommandError, context
 
-# The Config object for the .ini file in use.
+# The Config object for the config file in use.
 config = context.config
 
 # Set up Python logging from the ini file, when it has logging sections.
 if config.config_file_name is not None and config.get_section("loggers"):
     fileConfig(config.config_file_name)
 
-# Your models' MetaData, for autogenerate support:
+# SCHEMADIFF_URL, when set, replaces sqlalchemy.url (CI, production), so the
+# config file needn't hold a password. Percent-encode special characters in it.
+if os.environ.get("SCHEMADIFF_URL"):
+    config.set_main_option(
+        "sqlalchemy.url", os.environ["SCHEMADIFF_URL"].replace("%", "%%")
+    )
+
+# Set target_metadata HERE to your models' MetaData, for autogenerate:
 #   from myapp.models import Base
 #   target_metadata = Base.metadata
+# prepend_sys_path (the config file's directory by default) is on sys.path, so
+# "myapp" imports whichever directory you run schemadiff from.
 target_metadata = None
 
 
@@ -29,6 +39,15 @@ def database_url(section: str = config.config_ini_section) -> str:
             "set it to your database's URL"
         )
     return url
+
+
+def skip_empty_autogenerate(context, revision, directives) -> None:
+    """Write no revision file when autogenerate finds nothing to do."""
+    if getattr(config.cmd_opts, "autogenerate", False):
+        script = directives[0]
+        if script.upgrade_ops.is_empty():
+            directives[:] = []
+
 
 # Other values from the config, defined by the needs of env.py, can be read
 # with config.get_main_option("my_important_option").
@@ -68,7 +87,16 @@ def run_migrations_online() -> None:
 
 
 def _run_with(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        # Detect changed server defaults too, not only types and nullability.
+        compare_server_default=True,
+        # SQLite can't ALTER a column's type, nullability or constraints:
+        # autogenerate writes op.batch_alter_table() (copy and move) there.
+        render_as_batch=connection.dialect.name == "sqlite",
+        process_revision_directives=skip_empty_autogenerate,
+    )
 
     with context.begin_transaction():
         context.run_migrations()

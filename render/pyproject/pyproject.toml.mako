@@ -5,9 +5,10 @@ script_location = "${script_location}"
 # Name pattern of new revision files (percent signs are doubled, as in the ini).
 # file_template = "%%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d-%%(rev)s_%%(slug)s"
 
-# Paths put in front of sys.path before env.py runs.
+# Paths put in front of sys.path before env.py runs; %(here)s (this file's
+# directory) makes the models importable whichever directory you run from.
 prepend_sys_path = [
-    ".",
+    "%(here)s",
 ]
 
 # Time zone (a zoneinfo name) for the date in new files; unset means local time.

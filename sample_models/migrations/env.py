@@ -75,6 +75,9 @@ def _run_with(connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_server_default=True,
+        # SQLite can't ALTER a column's type, nullability or constraints:
+        # autogenerate writes op.batch_alter_table() (copy and move) there.
+        render_as_batch=connection.dialect.name == "sqlite",
         process_revision_directives=skip_empty_autogenerate,
     )
     with context.begin_transaction():

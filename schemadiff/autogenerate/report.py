@@ -7,7 +7,7 @@ JSON format (``schemadiff check --format json``), version 1::
     {
       "format": "schemadiff-check",
       "version": 1,
-      "status": "clean" | "drift",
+      "status": "clean" | "drift" | "error",
       "count": <number of differences>,
       "differences": [
         {
@@ -39,6 +39,10 @@ SQL text; for comments the comment; for indexes ``{"columns": [...],
 CHECK constraints ``{"type": "check", "sqltext": "<condition>"}`` (the
 database's spelling of the condition on the ``before`` side, the models' on
 the ``after`` side).
+When the check could not run (exit status 2: a bad config, an unreachable
+database, ...) the document is ``{"format": ..., "version": 1, "status":
+"error", "message": "<the FAILED line's message>", "count": null,
+"differences": []}``, so CI can always parse stdout.
 Differences keep the order the comparison produced (tables in dependency
 order, then per-table changes).  New keys may be added in later versions;
 existing keys keep their meaning.
@@ -62,7 +66,9 @@ REPORT_VERSION = 1
 __all__ = [
     "REPORT_FORMAT",
     "REPORT_VERSION",
+    "change_lines",
     "differences",
+    "json_error",
     "json_report",
     "text_report",
 ]
@@ -340,11 +346,30 @@ def text_report(entries: list[dict[str, Any]]) -> str:
         f"Detected {len(entries)} difference{'s' if len(entries) != 1 else ''} "
         "between the database and the models:"
     ]
-    lines.extend(f"  - [{e['kind']}] {e['description']}" for e in entries)
+    lines.extend(change_lines(entries))
     lines.append(
         "Run 'schemadiff revision --autogenerate -m \"...\"' to write a migration."
     )
     return "\n".join(lines)
+
+
+def change_lines(entries: list[dict[str, Any]]) -> list[str]:
+    """One ``  - [kind] description`` line per difference (``check`` and
+    ``revision --autogenerate`` print the same lines)."""
+    return [f"  - [{e['kind']}] {e['description']}" for e in entries]
+
+
+def json_error(message: str) -> str:
+    """The JSON document ``check --format json`` prints when it fails."""
+    document = {
+        "format": REPORT_FORMAT,
+        "version": REPORT_VERSION,
+        "status": "error",
+        "message": message,
+        "count": None,
+        "differences": [],
+    }
+    return json.dumps(document, indent=2, sort_keys=False)
 
 
 def json_report(entries: list[dict[str, Any]]) -> str:

@@ -10,11 +10,14 @@ handed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from schemadiff.autogenerate.render import RenderContext, render_migration_script
 from schemadiff.operations import ops
+
+log = logging.getLogger(__name__)
 
 
 class RevisionContext:
@@ -33,8 +36,13 @@ class RevisionContext:
         script_directory: Any,
         command_args: dict[str, Any],
         process_revision_directives: Callable[..., Any] | None = None,
+        warn_unrunnable: bool = True,
     ) -> None:
         from schemadiff.util import rev_id as new_rev_id
+
+        #: Warn about rendered ALTERs the database can't run (``check`` writes
+        #: no file, so it passes False).
+        self.warn_unrunnable = warn_unrunnable
 
         self.config = config
         self.script_directory = script_directory
@@ -118,6 +126,13 @@ class RevisionContext:
             _prune_drops_before_drop_table(script.downgrade_ops_list[-1])
             if not upgrade_ops.is_empty():
                 self.detected_changes = True
+            if self.warn_unrunnable and not migration_context.opts.get(
+                "render_as_batch"
+            ):
+                _warn_unrunnable(
+                    migration_context,
+                    [upgrade_ops, script.downgrade_ops_list[-1]],
+                )
         for hook in (
             self.process_revision_directives,
             migration_context.opts.get("process_revision_directives"),
@@ -206,3 +221,40 @@ def _redundant_drop(op: Any, drop_at: dict[Any, int], table: Any) -> bool:
         if drop_at.get(referent, len(drop_at) + 10**6) < drop_at[table]:
             return False
     return True
+
+
+def _warn_unrunnable(migration_context: Any, containers: Iterable[Any]) -> None:
+    """Warn, once per table, about plain ALTERs the database would refuse.
+
+    The dialect implementation knows what it can't ALTER (SQLite: column
+    types, nullability, defaults, constraints); the fix is batch rendering.
+    """
+    impl = migration_context.impl
+    for container in containers:
+        for table_ops in container.ops:
+            if not isinstance(table_ops, ops.ModifyTableOps):
+                continue
+            kinds = sorted(
+                {kind for op in table_ops.leaf_ops() for kind in _diff_kinds(op)}
+            )
+            refused = [kind for kind in kinds if impl.needs_batch_for(kind)]
+            if refused:
+                log.warning(
+                    "%s can't run %s on table %r as a plain ALTER; the %s will "
+                    "fail. Pass render_as_batch=True to context.configure() in "
+                    "env.py, or rewrite it with op.batch_alter_table().",
+                    migration_context.dialect.name,
+                    ", ".join(refused),
+                    table_ops.table_name,
+                    "upgrade" if isinstance(container, ops.UpgradeOps) else "downgrade",
+                )
+
+
+def _diff_kinds(op: Any) -> list[str]:
+    """The diff kinds of one directive (a plugin's may have none)."""
+    try:
+        diff = op.to_diff_tuple()
+    except (NotImplementedError, AttributeError):
+        return []
+    items = diff if isinstance(diff, list) else [diff]
+    return [item[0] for item in items if item and isinstance(item[0], str)]

@@ -78,10 +78,29 @@ class DefaultImpl:
         self.context_opts = context_opts
         if transactional_ddl is not None:
             self.transactional_ddl = transactional_ddl  # type: ignore[misc]
+        #: Statements run online since ``start_statement_log()``; None = not kept.
+        self.statement_log: list[tuple[str, bool]] | None = None
         if self.literal_binds and not self.as_sql:
             raise CommandError(
                 "literal_binds=True only applies to offline (--sql) mode"
             )
+
+    def start_statement_log(self) -> None:
+        """Keep ``(sql, is_ddl)`` of each statement run from now on, so a
+        failure on a backend that commits DDL can say what stays applied."""
+        self.statement_log = []
+
+    def stop_statement_log(self) -> list[tuple[str, bool]]:
+        """Stop keeping statements; those kept since the start."""
+        kept, self.statement_log = self.statement_log or [], None
+        return kept
+
+    @classmethod
+    def needs_batch_for(cls, diff_kind: str) -> bool:
+        """Whether a plain ALTER for this kind of difference (a ``to_diff_tuple``
+        name such as ``modify_type`` or ``add_fk``) can't run on this dialect
+        outside batch mode; autogenerate warns when it renders one."""
+        return False
 
     @classmethod
     def get_by_dialect(cls, dialect: Dialect) -> type[DefaultImpl]:
@@ -125,8 +144,12 @@ class DefaultImpl:
         if execution_options:
             conn = conn.execution_options(**execution_options)
         if multiparams is not None:
-            return conn.execute(construct, multiparams)
-        return conn.execute(construct, params or {})
+            result = conn.execute(construct, multiparams)
+        else:
+            result = conn.execute(construct, params or {})
+        if self.statement_log is not None:
+            self.statement_log.append(_statement_text(construct, self.dialect))
+        return result
 
     def execute(
         self,
@@ -410,3 +433,21 @@ def single_column_fks(column: Column[Any]) -> list[Any]:
         and len(const.elements) == 1
         and const.elements[0].parent is column
     ]
+
+
+_DDL_WORDS = ("CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE", "COMMENT")
+
+
+def _statement_text(construct: Any, dialect: Dialect) -> tuple[str, bool]:
+    """One line of SQL for a statement just run, and whether it is DDL."""
+    from sqlalchemy.sql.ddl import ExecutableDDLElement
+
+    try:
+        sql = str(construct.compile(dialect=dialect))
+    except Exception:  # a construct only the driver understands
+        sql = type(construct).__name__
+    sql = " ".join(sql.split())
+    is_ddl = isinstance(construct, ExecutableDDLElement) or sql.upper().startswith(
+        _DDL_WORDS
+    )
+    return sql, is_ddl

@@ -82,6 +82,24 @@ class SQLiteImpl(DefaultImpl):
                 return True
         return False
 
+    #: Differences whose ALTER SQLite refuses (alter_column, add/drop
+    #: constraint below raise for them): only a batch rebuild applies them.
+    _BATCH_ONLY = frozenset(
+        {
+            "modify_type",
+            "modify_nullable",
+            "modify_default",
+            "add_constraint",
+            "remove_constraint",
+            "add_fk",
+            "remove_fk",
+        }
+    )
+
+    @classmethod
+    def needs_batch_for(cls, diff_kind: str) -> bool:
+        return diff_kind in cls._BATCH_ONLY
+
     def _column_names(self, table_name: str, schema: str | None) -> set[str] | None:
         if self.connection is None:
             return None

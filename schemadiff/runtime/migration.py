@@ -319,15 +319,17 @@ class MigrationContext:
             heads: tuple[str, ...] = ()
         else:
             heads = self.get_current_heads()
-            if not self.as_sql and not heads and not self._dont_mutate:
-                self._ensure_version_table()
-        if self._migrations_fn is None:
-            return
-        steps = list(self._migrations_fn(heads, self) or ())
-        if steps and self._dont_mutate and not heads:
+        steps = []
+        if self._migrations_fn is not None:
+            # Planning first: a command that fails here (an unknown revision,
+            # several heads) leaves the database without a new version table.
+            steps = list(self._migrations_fn(heads, self) or ())
+        if not self.as_sql and not heads:
             # dont_mutate: the table is made only when a step must write it.
-            self._ensure_version_table()
-        self._apply_steps(steps, heads, kw)
+            if steps or not self._dont_mutate:
+                self._ensure_version_table()
+        if steps:
+            self._apply_steps(steps, heads, kw)
 
     def _apply_steps(
         self, steps: Any, heads: Sequence[str], kw: dict[str, Any]
@@ -348,7 +350,7 @@ class MigrationContext:
                 if self.as_sql:
                     self.impl.static_output(f"-- Running {step.short_log}")
                 if step.migration_fn is not None and not step.is_stamp:
-                    self._call_migration(step, kw)
+                    self._call_migration(step, kw, current)
                 removed, added = step.head_changes(current)
                 current = self._version_table.apply(current, removed, added)
                 self._notify(step, current, kw)
@@ -364,8 +366,14 @@ class MigrationContext:
         targets = to_tuple(self.opts.get("destination_rev"))
         return bool(targets) and all(target == "base" for target in targets)
 
-    def _call_migration(self, step: MigrationStep, kw: dict[str, Any]) -> None:
+    def _call_migration(
+        self, step: MigrationStep, kw: dict[str, Any], heads: Sequence[str] = ()
+    ) -> None:
         assert step.migration_fn is not None
+        # Where DDL commits as it runs, a failure can't take back what ran.
+        keeps_ddl = not self.as_sql and not self.impl.transactional_ddl
+        if keeps_ddl:
+            self.impl.start_statement_log()
         try:
             step.migration_fn(**kw)
         except MigrationError:
@@ -375,7 +383,12 @@ class MigrationContext:
             what = f"{step.verb} of revision {label}" if label else str(step)
             doc = step.doc
             message = f"{what}{f' ({doc})' if doc else ''} failed: {_cause(err)}"
+            if keeps_ddl:
+                message += _left_applied(self.impl.stop_statement_log(), heads)
             raise MigrationError(message, step) from err
+        finally:
+            if keeps_ddl:
+                self.impl.stop_statement_log()
 
     def _notify(
         self, step: MigrationStep, heads: Sequence[str], kw: dict[str, Any]
@@ -516,6 +529,33 @@ class MigrationContext:
             if had_transaction:
                 self._transaction = connection.begin()
                 self._start_driver_transaction()
+
+
+def _left_applied(statements: list[tuple[str, bool]], heads: Sequence[str]) -> str:
+    """What a failed migration left behind on a backend whose DDL commits at
+    once: the statements up to the last DDL one (the server committed them,
+    and with them anything before), and the revision(s) the version table
+    still names.  Empty when nothing stays (the rollback took it all back)."""
+    last_ddl = max((i for i, (_sql, ddl) in enumerate(statements) if ddl), default=-1)
+    kept = [sql for sql, _ddl in statements[: last_ddl + 1]]
+    if not kept:
+        return ""
+    still = ", ".join(heads) if heads else "no revision (it is empty)"
+    listed = " | ".join(_short(sql) for sql in kept)
+    count = (
+        "1 statement of it ran before the failure and stays"
+        if len(kept) == 1
+        else f"{len(kept)} statements of it ran before the failure and stay"
+    )
+    return (
+        f"; {count} applied (the server commits DDL as it runs): {listed}; "
+        f"the version table still names {still}, so undo them by hand or "
+        "finish the revision before running it again"
+    )
+
+
+def _short(sql: str, limit: int = 120) -> str:
+    return sql if len(sql) <= limit else sql[: limit - 3] + "..."
 
 
 def _cause(err: BaseException) -> str:

@@ -30,7 +30,13 @@ from schemadiff.script.revision import (
     format_as_comma,
     tuple_rev_as_scalar,
 )
-from schemadiff.util import CommandError, is_database_error, load_python_file
+from schemadiff.urlcheck import unparseable_message
+from schemadiff.util import (
+    CommandError,
+    is_database_error,
+    load_python_file,
+    raised_parsing_url,
+)
 
 if TYPE_CHECKING:
     from schemadiff.config import Config
@@ -669,6 +675,12 @@ class ScriptDirectory:
         except CommandError:
             raise
         except Exception as err:
+            if raised_parsing_url(err):
+                # its message may quote part of the password: say nothing of it
+                raise CommandError(
+                    unparseable_message("that env.py uses")
+                    + " (run with --raiseerr for the traceback)"
+                ) from err
             if is_database_error(err):
                 raise  # the CLI reports these in one line already
             # A mistake in the user's env.py (or what it imports): one line,

@@ -42,9 +42,10 @@ def autogen_project(
     env = project / "migrations" / "env.py"
     text = env.read_text("utf-8")
     text = text.replace("target_metadata = None\n", LOAD_MODELS + env_extra + "\n")
-    text = text.replace(
-        "context.configure(connection=connection, target_metadata=target_metadata)",
-        "context.configure(\n"
+    # the template's own configure() call of the online run, replaced whole
+    text = re.sub(
+        r"context\.configure\(\n        connection=connection,\n.*?\n    \)",
+        lambda _m: "context.configure(\n"
         "        connection=connection,\n"
         "        target_metadata=target_metadata,\n"
         "        compare_server_default=True,\n"
@@ -52,6 +53,9 @@ def autogen_project(
         + (f"        {configure_kw}\n" if configure_kw else "")
         + "        **_configure_extra,\n"
         "    )",
+        text,
+        count=1,
+        flags=re.S,
     )
     assert "_configure_extra" in text and "compare_server_default" in text, text
     env.write_text(text, "utf-8")

@@ -68,7 +68,7 @@ def test_linear_upgrade_downgrade(project):
     ]
     assert project.rows() == []
     assert "account" not in project.tables()
-    assert project.output_lines("current") == []
+    assert project.output_lines("current") == ["(no revision applied)"]
 
     # Relative and partial identifiers.
     project.cli("upgrade", "+1")

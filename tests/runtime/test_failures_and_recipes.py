@@ -39,10 +39,17 @@ def test_failure_halfway_then_resume(tmp_path, backend):
     result = project.cli("upgrade", "head", ok=False)
     assert result.exit_code == 1
     failed = [line for line in result.output.splitlines() if line.startswith("FAILED")]
-    assert failed == [
-        f"FAILED: upgrade of revision {R3} (fill t1) failed: RuntimeError: "
-        "halfway there"
-    ]
+    line = f"FAILED: upgrade of revision {R3} (fill t1) failed: RuntimeError: "
+    line += "halfway there"
+    if backend.name == "mariadb":
+        # the server committed the CREATE TABLE: the line says what stays
+        line += (
+            "; 1 statement of it ran before the failure and stays applied (the "
+            "server commits DDL as it runs): CREATE TABLE t3 ( id INTEGER NOT NULL "
+            f"AUTO_INCREMENT, PRIMARY KEY (id) ); the version table still names {R2}"
+            ", so undo them by hand or finish the revision before running it again"
+        )
+    assert failed == [line]
     assert "Traceback" not in result.output
 
     if backend.name == "mariadb":
@@ -80,9 +87,9 @@ def test_failure_with_transaction_per_migration(tmp_path, backend):
     text = env.read_text("utf-8")
     env.write_text(
         text.replace(
-            "context.configure(connection=connection, target_metadata=target_metadata)",
-            "context.configure(connection=connection, target_metadata=target_metadata,"
-            " transaction_per_migration=True)",
+            "        connection=connection,\n",
+            "        connection=connection,\n        transaction_per_migration=True,\n",
+            1,
         ),
         "utf-8",
     )

@@ -18,7 +18,7 @@ def test_reading_commands_leave_a_fresh_database_alone(tmp_path, backend):
     project = Project(tmp_path, backend)
     project.revision(REV, "create account table", "pass", "pass")
 
-    assert project.output_lines("current") == []
+    assert project.output_lines("current") == ["(no revision applied)"]
     assert project.output_lines("current", "-v")[0].startswith(
         "Current revision(s) for "
     )
