@@ -175,6 +175,29 @@ def list_templates_cmd(ctx: click.Context) -> None:
 # ------------------------------------------------------------------ revisions
 
 
+def _rename_hints(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """A malformed ``--rename`` is a usage error (exit 2)."""
+    if not value:
+        return ()
+    from schemadiff.autogenerate.renames import parse_hints
+
+    try:
+        return tuple(parse_hints(value))
+    except CommandError as err:
+        raise click.BadParameter(str(err), ctx=ctx, param=param) from None
+
+
+def _rename_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--rename",
+        multiple=True,
+        metavar="OLD=NEW",
+        callback=_rename_hints,
+        help="Treat a dropped and an added column or table as a rename: "
+        "table.old_column=table.new_column or old_table=new_table (repeatable).",
+    )(fn)
+
+
 @main.command("revision")
 @click.option("-m", "--message", help="Message for the new revision.")
 @click.option(
@@ -208,6 +231,13 @@ def list_templates_cmd(ctx: click.Context) -> None:
     metavar="URL",
     help="Where to make the scratch database (default: the configured one).",
 )
+@_rename_option
+@click.option(
+    "--no-destructive",
+    is_flag=True,
+    help="With --autogenerate: refuse (exit 1, nothing written) when a change "
+    "would discard data.",
+)
 @click.pass_context
 def revision_cmd(
     ctx: click.Context,
@@ -222,8 +252,15 @@ def revision_cmd(
     depends_on: tuple[str, ...],
     verify: bool,
     verify_url: str | None,
+    rename: tuple[str, ...],
+    no_destructive: bool,
 ) -> None:
     """Create a new revision file."""
+    extra: dict[str, Any] = {}
+    if rename or no_destructive:
+        if not autogenerate:
+            raise click.UsageError("--rename and --no-destructive need --autogenerate")
+        extra = {"rename": list(rename), "no_destructive": no_destructive}
     _run(
         ctx,
         "revision",
@@ -238,6 +275,7 @@ def revision_cmd(
         depends_on=list(depends_on) or None,
         verify=verify,
         verify_url=verify_url,
+        **extra,
     )
 
 
@@ -481,11 +519,17 @@ def lint_cmd(
     metavar="URL",
     help="Where to make the scratch database (default: the configured one).",
 )
+@_rename_option
 @click.pass_context
 def check_cmd(
-    ctx: click.Context, output_format: str, verify: bool, verify_url: str | None
+    ctx: click.Context,
+    output_format: str,
+    verify: bool,
+    verify_url: str | None,
+    rename: tuple[str, ...],
 ) -> None:
     """Compare the models with the database; exit 1 on drift, 2 on error."""
+    extra = {"rename": list(rename)} if rename else {}
     _run(
         ctx,
         "check",
@@ -493,4 +537,5 @@ def check_cmd(
         verify=verify,
         verify_url=verify_url,
         error_exit=2,
+        **extra,
     )
