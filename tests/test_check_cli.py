@@ -61,7 +61,7 @@ def test_clean_drift_and_json_on_every_backend(backend, tmp_path: Path) -> None:
     result = cli(project, "check", "--format", "json", expect=1)
     report = json.loads(result.stdout)
     assert report["format"] == "schemadiff-check"
-    assert report["version"] == 1
+    assert report["version"] == 2
     assert report["status"] == "drift"
     assert report["count"] == 3
     simplified = sorted(

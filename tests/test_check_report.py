@@ -50,7 +50,7 @@ def test_entries_describe_each_difference() -> None:
     by_kind = {}
     for entry in entries:
         by_kind.setdefault(entry["kind"], []).append(entry)
-        assert set(entry) == {
+        assert set(entry) - {"destructive", "reason"} == {
             "kind",
             "schema",
             "table",
@@ -60,6 +60,15 @@ def test_entries_describe_each_difference() -> None:
             "after",
             "description",
         }
+        assert ("destructive" in entry) == ("reason" in entry)
+    destructive = sorted(
+        (e["kind"], e["table"], e["column"]) for e in entries if "destructive" in e
+    )
+    assert destructive == [
+        ("modify_nullable", "foo", "x"),
+        ("remove_column", "foo", "old"),
+        ("remove_table", "bar", None),
+    ]
     [add_table] = by_kind["add_table"]
     assert add_table["table"] == "bat"
     assert add_table["before"] is None
@@ -98,7 +107,7 @@ def test_json_report_is_stable_and_parseable() -> None:
     entries = build_drift()
     document = json.loads(json_report(entries))
     assert document["format"] == "schemadiff-check"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["status"] == "drift"
     assert document["count"] == len(entries) == len(document["differences"])
     assert json_report(entries) == json_report(build_drift())

@@ -13,8 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
+from schemadiff.autogenerate import renames
 from schemadiff.autogenerate.compare import comparators, compare_models
-from schemadiff.autogenerate.model import drop_implicit_indexes
+from schemadiff.autogenerate.model import SchemaModel, drop_implicit_indexes
 from schemadiff.autogenerate.reflect import (
     metadata_model,
     reflect_database,
@@ -82,10 +83,40 @@ def produce_revision_ops(
     meta_model = metadata_model(autogen_context, schemas)
     drop_implicit_indexes(conn_model, meta_model, autogen_context.normaliser)
     compare_models(autogen_context, upgrade_ops, conn_model, meta_model)
+    _resolve_renames(autogen_context, upgrade_ops, conn_model, meta_model)
     if comparators.has("schema", autogen_context.dialect.name):
         comparators.dispatch("schema", autogen_context.dialect.name)(
             autogen_context, upgrade_ops, schemas
         )
+
+
+def _resolve_renames(
+    ctx: AutogenContext,
+    upgrade_ops: ops.UpgradeOps,
+    conn_model: SchemaModel,
+    meta_model: SchemaModel,
+) -> None:
+    """The rename pass (see :mod:`.renames`): confirmed renames make the
+    database's model renamed and the comparison run again, with the rename
+    directives placed first; possible renames are marked on their drop/add."""
+    normaliser = ctx.normaliser
+    hints = renames.parse_hints(ctx.opts.get("rename_hints")) + list(ctx.rename_hints)
+    candidates = renames.find_candidates(
+        upgrade_ops, conn_model, meta_model, normaliser, hints
+    )
+    outcome = renames.decide(candidates, hints, ctx.rename_confirm)
+    ctx.rename_outcome = outcome
+    if outcome.confirmed:
+        directives = [
+            renames.rename_directive(c, conn_model, normaliser.supports_comments)
+            for c in outcome.confirmed
+        ]
+        renames.rename_in_model(conn_model, outcome.confirmed)
+        drop_implicit_indexes(conn_model, meta_model, normaliser)
+        upgrade_ops.ops[:] = []
+        compare_models(ctx, upgrade_ops, conn_model, meta_model)
+        renames.place_renames(upgrade_ops, outcome.confirmed, directives)
+    renames.mark_possible(upgrade_ops, outcome.possible)
 
 
 class AutogenContext:
@@ -128,6 +159,11 @@ class AutogenContext:
             to_tuple(self.opts.get("include_object"))
         )
         self._has_batch = False
+        #: extra rename hints (``--rename``) and the terminal's yes/no
+        #: question, set by the command running the comparison
+        self.rename_hints: list[str] = []
+        self.rename_confirm: renames.Confirm | None = None
+        self.rename_outcome = renames.RenameOutcome()
         self._normaliser: Normaliser | None = None
         self._default_schema: Any = _UNSET
 

@@ -2,7 +2,7 @@
 document, both built from the directives a comparison produced.  Pure
 formatting: running the comparison and printing are ``schemadiff.command``'s.
 
-JSON format (``schemadiff check --format json``), version 1::
+JSON format (``schemadiff check --format json``), version 2::
 
     {
       "format": "schemadiff-check",
@@ -16,14 +16,24 @@ JSON format (``schemadiff check --format json``), version 1::
                   "modify_default" | "modify_comment" | "add_index" |
                   "remove_index" | "add_constraint" | "remove_constraint" |
                   "add_fk" | "remove_fk" | "add_table_comment" |
-                  "remove_table_comment" | <a plugin directive's kind>,
+                  "remove_table_comment" | "rename_column" |
+                  "rename_table" | <a plugin directive's kind>,
           "schema": <schema name or null for the default schema>,
           "table": <table name or null>,
           "column": <column name, for column kinds, else null>,
           "name": <index/constraint name, for index and constraint kinds>,
           "before": <the database's value, null when absent>,
           "after": <the models' value, null when absent>,
-          "description": <the same one-line text the text format prints>
+          "description": <the same one-line text the text format prints>,
+          # only on a change that discards data:
+          "destructive": true,
+          "reason": <why it discards data, one line>,
+          # only on a removal/addition that may be one object renamed:
+          "possible_renames": [
+            {"kind": "column" | "table", "from": "<table.column or table>",
+             "to": "<...>", "hint": "<the --rename value confirming it>"},
+            ...
+          ]
         },
         ...
       ]
@@ -40,9 +50,22 @@ CHECK constraints ``{"type": "check", "sqltext": "<condition>"}`` (the
 database's spelling of the condition on the ``before`` side, the models' on
 the ``after`` side).
 When the check could not run (exit status 2: a bad config, an unreachable
-database, ...) the document is ``{"format": ..., "version": 1, "status":
+database, ...) the document is ``{"format": ..., "version": 2, "status":
 "error", "message": "<the FAILED line's message>", "count": null,
 "differences": []}``, so CI can always parse stdout.
+
+``rename_column``/``rename_table`` (a rename confirmed by a hint) have the
+old name in ``before`` and the new one in ``after`` (``table``/``column``
+name the old object).  ``destructive``/``reason`` follow
+``schemadiff.autogenerate.destructive``: dropped tables and columns,
+narrowing type changes (on the ``modify_type`` entry), NOT NULL without a
+server default (on ``modify_nullable`` or ``add_column``).
+``possible_renames`` lists, on a removed and on an added column or table,
+the renames autogenerate suspects but was not told to make (the removal is
+then destructive, its reason naming the rename).
+A missing ``destructive`` means false; a missing ``possible_renames``, none.
+Version 2 added ``destructive``, ``reason``, ``possible_renames`` and the
+rename kinds; version 1 had none of them.
 Differences keep the order the comparison produced (tables in dependency
 order, then per-table changes).  New keys may be added in later versions;
 existing keys keep their meaning.
@@ -58,10 +81,12 @@ import sqlalchemy as sa
 from sqlalchemy import schema as sa_schema
 from sqlalchemy.sql.elements import ClauseElement, TextClause
 
+from schemadiff.autogenerate import destructive
+from schemadiff.autogenerate.renames import possible_renames_of
 from schemadiff.operations import ops
 
 REPORT_FORMAT = "schemadiff-check"
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 
 __all__ = [
     "REPORT_FORMAT",
@@ -91,15 +116,37 @@ def _entries_for_op(op: Any, dialect: Any) -> list[dict[str, Any]]:
     try:
         diff = op.to_diff_tuple()
     except NotImplementedError:
-        return [_plugin_entry(op)]
+        return [_mark(_plugin_entry(op), op)]
     diffs = diff if isinstance(diff, list) else [diff]
     out = []
+    if isinstance(op, ops.AlterColumnOp) and op.modify_name is not None:
+        # a confirmed rename; Alembic's diff form has no kind for it
+        where = (op.schema, op.table_name, op.column_name)
+        diffs = [("modify_name", *where, {}, op.column_name, op.modify_name), *diffs]
     for item in diffs:
         try:
             out.append(_entry(item, dialect))
         except (AttributeError, IndexError, TypeError, ValueError):
             out.append(_plugin_entry(op, kind=str(item[0]) if item else None))
-    return out
+    return [_mark(entry, op) for entry in out]
+
+
+def _mark(entry: dict[str, Any], op: Any) -> dict[str, Any]:
+    """Add ``destructive``/``reason`` (see .destructive) and
+    ``possible_renames`` (see .renames) to one entry of ``op``, where they
+    apply (absent keys mean "no", so entries of other kinds stay as they
+    were in version 1)."""
+    if isinstance(op, ops.AlterColumnOp):
+        reason = destructive.modify_reasons(op).get(entry["kind"])
+    else:
+        reason = destructive.data_loss_reason(op)
+    if reason is not None:
+        entry["destructive"] = True
+        entry["reason"] = reason
+    candidates = possible_renames_of(op)
+    if candidates:
+        entry["possible_renames"] = [c.as_dict() for c in candidates]
+    return entry
 
 
 def _plugin_entry(op: Any, kind: str | None = None) -> dict[str, Any]:
@@ -250,6 +297,20 @@ def _entry(diff: tuple, dialect: Any) -> dict[str, Any]:
             f"({info['type']}, {null})"
         )
         return entry
+    if kind == "modify_name":
+        _, schema, tname, cname, _existing, old, new = diff
+        entry = _base("rename_column", schema, tname, cname, None, old, new)
+        entry["description"] = (
+            f"column {_qual(schema, tname, old)} renamed to {_qual(schema, tname, new)}"
+        )
+        return entry
+    if kind == "rename_table":
+        _, schema, old, new = diff
+        entry = _base(kind, schema, old, None, None, old, new)
+        entry["description"] = (
+            f"table {_qual(schema, old)} renamed to {_qual(schema, new)}"
+        )
+        return entry
     if kind.startswith("modify_"):
         _, schema, tname, cname, _existing, old, new = diff
         where = _qual(schema, tname, cname)
@@ -346,7 +407,17 @@ def text_report(entries: list[dict[str, Any]]) -> str:
         f"Detected {len(entries)} difference{'s' if len(entries) != 1 else ''} "
         "between the database and the models:"
     ]
-    lines.extend(change_lines(entries))
+    for e in entries:
+        lines.extend(change_lines([e]))
+        if e.get("destructive"):
+            lines.append(f"      DATA LOSS: {e['reason']}")
+    for e in entries:
+        if e["kind"] in ("remove_column", "remove_table"):
+            for cand in e.get("possible_renames", ()):
+                lines.append(
+                    f"possible rename: {cand['from']} -> {cand['to']} "
+                    f"(to rename instead: --rename {cand['hint']})"
+                )
     lines.append(
         "Run 'schemadiff revision --autogenerate -m \"...\"' to write a migration."
     )

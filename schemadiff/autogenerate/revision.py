@@ -52,6 +52,8 @@ class RevisionContext:
         self.detected_changes = False
         self._last_autogen_context: Any = None
         self._needs_render = False
+        #: what the rename pass decided, per compared database
+        self.rename_outcomes: list[Any] = []
         self.generated_revisions: list[Any] = [
             ops.MigrationScript(
                 rev_id=command_args.get("rev_id") or new_rev_id(),
@@ -120,7 +122,10 @@ class RevisionContext:
         self._last_autogen_context = autogen_context
         if script is not None and autogenerate:
             upgrade_ops = script.upgrade_ops_list[-1]
+            autogen_context.rename_hints = list(self.command_args.get("rename") or ())
+            autogen_context.rename_confirm = self.command_args.get("rename_confirm")
             produce_revision_ops(autogen_context, upgrade_ops)
+            self.rename_outcomes.append(autogen_context.rename_outcome)
             upgrade_ops.reverse_into(script.downgrade_ops_list[-1])
             _prune_drops_before_drop_table(upgrade_ops)
             _prune_drops_before_drop_table(script.downgrade_ops_list[-1])

@@ -1181,6 +1181,11 @@ class RenameTableOp(AlterTableOp):
     def reverse(self) -> RenameTableOp:
         return RenameTableOp(self.new_table_name, self.table_name, schema=self.schema)
 
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        """``("rename_table", schema, old name, new name)`` (autogenerate
+        produces it only for a confirmed rename)."""
+        return ("rename_table", self.schema, self.table_name, self.new_table_name)
+
     @classmethod
     def rename_table(
         cls,

@@ -163,6 +163,7 @@ class EnvironmentContext:
         version_table_pk: bool = True,
         output_encoding: str | None = None,
         autogenerate_plugins: Any = None,
+        rename_hints: Any = None,
         **kw: Any,
     ) -> None:
         """Set up the MigrationContext the rest of env.py works with.
@@ -213,6 +214,9 @@ class EnvironmentContext:
             opts["output_encoding"] = output_encoding
         if autogenerate_plugins is not None:
             opts["autogenerate_plugins"] = _check_plugins(autogenerate_plugins)
+        if rename_hints is not None:
+            # autogenerate's rename pass (schemadiff.autogenerate.renames)
+            opts["rename_hints"] = rename_hints
         if starting_rev is not None:
             opts["starting_rev"] = starting_rev
         if tag is not None:
