@@ -9,6 +9,7 @@ changing a type doesn't silently drop NOT NULL, the default or the comment.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, NoReturn
 
 from sqlalchemy import inspect as sa_inspect
@@ -19,7 +20,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import DDLCompiler
 
 from schemadiff.ddl import base
-from schemadiff.ddl.impl import DefaultImpl
+from schemadiff.ddl.impl import DefaultImpl, is_string_literal
 from schemadiff.util import CommandError
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,19 @@ def _mysql_drop_constraint(
     return f"{alter} DROP {kind}{guard} {name}"
 
 
+#: characters the ``mysql``/``mariadb`` client or a text editor can change,
+#: and the backslash escape the server reads them back from
+_MYSQL_ESCAPES = {
+    "\x00": "\\0",
+    "\b": "\\b",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\x1a": "\\Z",
+}
+_MYSQL_ESCAPED = re.compile("[" + "".join(_MYSQL_ESCAPES) + "]")
+
+
 class MySQLImpl(DefaultImpl):
     __dialect__ = ("mysql", "mariadb")
     transactional_ddl = False
@@ -123,6 +137,14 @@ class MySQLImpl(DefaultImpl):
             self.static_output(f"-- FAILED: {message}")
             log.error("%s", message)
         raise CommandError(message)
+
+    def escape_script_literal(self, literal: str) -> str:
+        """CR, LF, TAB, NUL, BS and ^Z as backslash escapes: the client drops
+        a CR before a LF.  Under ``NO_BACKSLASH_ESCAPES`` (a dialect that
+        learnt so on connecting) the literal stays as rendered."""
+        if not self.dialect._backslash_escapes or not is_string_literal(literal):
+            return literal
+        return _MYSQL_ESCAPED.sub(lambda m: _MYSQL_ESCAPES[m.group(0)], literal)
 
     def _live_column(
         self, table_name: str, column_name: str, schema: str | None
