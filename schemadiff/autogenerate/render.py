@@ -28,6 +28,7 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.sql.elements import ClauseElement, ColumnClause, TextClause, conv
 
 from schemadiff.autogenerate.destructive import data_loss_reason
+from schemadiff.ddl.plain_sql import plain_sql_dialect
 from schemadiff.operations import ops
 
 _NOT_GIVEN: Any = object()
@@ -245,7 +246,7 @@ def _compile_sql(ctx: Any, expr: ClauseElement) -> str:
     if isinstance(expr, TextClause):
         return expr.text
     compiled = expr.compile(
-        dialect=_dialect(ctx),
+        dialect=plain_sql_dialect(_dialect(ctx)),
         compile_kwargs={"literal_binds": True, "include_table": False},
     )
     return str(compiled)

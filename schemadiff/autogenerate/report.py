@@ -83,6 +83,7 @@ from sqlalchemy.sql.elements import ClauseElement, TextClause
 
 from schemadiff.autogenerate import destructive
 from schemadiff.autogenerate.renames import possible_renames_of
+from schemadiff.ddl.plain_sql import plain_sql_dialect
 from schemadiff.operations import ops
 
 REPORT_FORMAT = "schemadiff-check"
@@ -104,6 +105,9 @@ def differences(
 ) -> list[dict[str, Any]]:
     """One report entry per difference, for every UpgradeOps given."""
     entries: list[dict[str, Any]] = []
+    if dialect is not None:
+        # the report shows SQL as the database stores it (one ``%``)
+        dialect = plain_sql_dialect(dialect)
     for upgrade_ops in upgrade_ops_list:
         # the walk of UpgradeOps.as_diffs(); a column's nested modify_* list
         # becomes one entry per change

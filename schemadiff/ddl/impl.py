@@ -8,6 +8,7 @@ writes them as SQL text to the output buffer.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, ClassVar, TextIO
 
 from sqlalchemy import literal, text
@@ -33,9 +34,13 @@ from sqlalchemy.sql.elements import BindParameter, ClauseElement
 from sqlalchemy.sql.sqltypes import NullType
 
 from schemadiff.ddl import base
+from schemadiff.ddl.plain_sql import STRING_LITERAL, script_dialect
 from schemadiff.util import CommandError
 
 log = logging.getLogger(__name__)
+
+#: CREATE TABLE's line-start TAB, found outside quoted literals and names
+_INDENT = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\n\t""")
 
 _registry: dict[str, type[DefaultImpl]] = {}
 
@@ -84,6 +89,11 @@ class DefaultImpl:
             raise CommandError(
                 "literal_binds=True only applies to offline (--sql) mode"
             )
+        #: compiles offline statements: single ``%``, literals escaped for
+        #: the dialect's command-line client
+        self.script_dialect = (
+            script_dialect(dialect, self.escape_script_literal) if as_sql else dialect
+        )
 
     def start_statement_log(self) -> None:
         """Keep ``(sql, is_ddl)`` of each statement run from now on, so a
@@ -112,6 +122,12 @@ class DefaultImpl:
     def bind(self) -> Connection | None:
         return self.connection
 
+    def escape_script_literal(self, literal: str) -> str:
+        """A rendered literal as an offline script must spell it so that the
+        dialect's client reads back every character; the generic dialect has
+        no known client and writes the literal as SQLAlchemy renders it."""
+        return literal
+
     def static_output(self, text_: str) -> None:
         """Write one chunk of offline output, followed by a blank line."""
         assert self.output_buffer is not None
@@ -131,13 +147,16 @@ class DefaultImpl:
         if self.as_sql:
             if multiparams or params:
                 raise TypeError("Execution arguments are not allowed in offline mode")
-            # Offline SQL must be complete text: values are rendered inline.
-            compiled = construct.compile(
-                dialect=self.dialect, compile_kwargs={"literal_binds": True}
+            # Offline SQL must be complete text: values are rendered inline,
+            # hand-written SQL is written exactly as given.
+            compiled = str(
+                construct.compile(
+                    dialect=self.script_dialect, compile_kwargs={"literal_binds": True}
+                )
             )
-            self.static_output(
-                str(compiled).replace("\t", "    ").strip() + self.command_terminator
-            )
+            if isinstance(construct, CreateTable):
+                compiled = _INDENT.sub(_indent_with_spaces, compiled)
+            self.static_output(compiled.strip() + self.command_terminator)
             return None
         assert self.connection is not None
         conn = self.connection
@@ -400,6 +419,16 @@ class DefaultImpl:
         else:
             for row in rows:
                 self._exec(table.insert().inline().values(**row))
+
+
+def _indent_with_spaces(match: re.Match[str]) -> str:
+    """CREATE TABLE's column indent as four spaces; literals untouched."""
+    return "\n    " if match.group(0) == "\n\t" else match.group(0)
+
+
+def is_string_literal(literal: str) -> bool:
+    """``literal`` is one plain ``'...'`` string (not a number, ARRAY[...])."""
+    return STRING_LITERAL.match(literal) is not None
 
 
 def _literal_for(value: Any, type_: Any) -> Any:

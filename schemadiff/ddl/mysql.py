@@ -9,6 +9,7 @@ changing a type doesn't silently drop NOT NULL, the default or the comment.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, NoReturn
 
 from sqlalchemy import inspect as sa_inspect
@@ -19,7 +20,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import DDLCompiler
 
 from schemadiff.ddl import base
-from schemadiff.ddl.impl import DefaultImpl
+from schemadiff.ddl.impl import DefaultImpl, is_string_literal
 from schemadiff.util import CommandError
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,19 @@ def _mysql_drop_constraint(
     return f"{alter} DROP {kind}{guard} {name}"
 
 
+#: characters the ``mysql``/``mariadb`` client or a text editor can change,
+#: and the backslash escape the server reads them back from
+_MYSQL_ESCAPES = {
+    "\x00": "\\0",
+    "\b": "\\b",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\x1a": "\\Z",
+}
+_MYSQL_ESCAPED = re.compile("[" + "".join(_MYSQL_ESCAPES) + "]")
+
+
 class MySQLImpl(DefaultImpl):
     __dialect__ = ("mysql", "mariadb")
     transactional_ddl = False
@@ -123,6 +137,14 @@ class MySQLImpl(DefaultImpl):
             self.static_output(f"-- FAILED: {message}")
             log.error("%s", message)
         raise CommandError(message)
+
+    def escape_script_literal(self, literal: str) -> str:
+        """CR, LF, TAB, NUL, BS and ^Z as backslash escapes: the client drops
+        a CR before a LF.  Under ``NO_BACKSLASH_ESCAPES`` (a dialect that
+        learnt so on connecting) the literal stays as rendered."""
+        if not self.dialect._backslash_escapes or not is_string_literal(literal):
+            return literal
+        return _MYSQL_ESCAPED.sub(lambda m: _MYSQL_ESCAPES[m.group(0)], literal)
 
     def _live_column(
         self, table_name: str, column_name: str, schema: str | None
@@ -239,6 +261,16 @@ class MySQLImpl(DefaultImpl):
             implicit = self._implicit_fk_index(const)
         if isinstance(const, sa_schema.PrimaryKeyConstraint):
             self._drop_primary_key(const, bool(if_exists))
+        elif isinstance(const, sa_schema.UniqueConstraint) and (
+            not if_exists or self.dialect.is_mariadb
+        ):
+            # a UNIQUE constraint is an index that may serve a foreign key
+            index = sa_schema.Index(const.name, _table=const.table)
+            if self.as_sql:
+                self._drop_index_script(index, bool(if_exists))
+                return
+            self._index_keys_first(index)
+            self._exec(MySQLDropConstraint(const, if_exists=bool(if_exists)))
         elif if_exists and not self.dialect.is_mariadb:
             self._drop_if_present(const)
         else:
@@ -372,11 +404,144 @@ class MySQLImpl(DefaultImpl):
         return typed
 
     def drop_index(self, index: sa_schema.Index, if_exists: bool | None = None) -> None:
-        if index.table is None or index.table.name == "no_table":
+        """DROP INDEX, after indexing the foreign keys only this index served.
+
+        InnoDB drops the index it made for a foreign key as soon as another
+        index can serve the key, and then refuses to drop that other index
+        (error 1553): the downgrade of "create an index led by a key's
+        columns" could not run.  The key's own index is created again first,
+        named after the key, as InnoDB had it.  Offline the table can't be
+        inspected, so the script asks the server (see ``_drop_index_script``).
+        """
+        table = index.table
+        if table is None or table.name == "no_table":
             raise CommandError(
                 f"drop_index {index.name!r}: MySQL/MariaDB need table_name="
             )
+        if self.as_sql:
+            self._drop_index_script(index, bool(if_exists))
+            return
+        self._index_keys_first(index)
         super().drop_index(index, if_exists=if_exists)
+
+    def _index_keys_first(self, index: sa_schema.Index) -> None:
+        for needed in self._indexes_keys_need(index):
+            log.info(
+                "dropping %s: indexing foreign key %s first (InnoDB needs it)",
+                index.name,
+                needed.name,
+            )
+            self._exec(sa_schema.CreateIndex(needed))
+
+    def _indexes_keys_need(self, index: sa_schema.Index) -> list[sa_schema.Index]:
+        """Indexes for the table's foreign keys that ``index`` alone serves."""
+        table = index.table
+        assert table is not None and self.connection is not None
+        insp = sa_inspect(self.connection)
+        indexes = insp.get_indexes(table.name, schema=table.schema)
+        dropped = [i for i in indexes if i["name"] == index.name]
+        if not dropped:
+            return []
+        pk = insp.get_pk_constraint(table.name, schema=table.schema)
+        serving = [i["column_names"] for i in indexes if i is not dropped[0]]
+        serving.append(pk.get("constrained_columns") or [])
+        taken = {i["name"] for i in indexes}
+        needed: list[sa_schema.Index] = []
+        keys = insp.get_foreign_keys(table.name, schema=table.schema)
+        # longest first: one new index serves every key it leads with
+        for key in sorted(keys, key=lambda k: -len(k["constrained_columns"])):
+            columns = key["constrained_columns"]
+            if not _leads(dropped[0]["column_names"], columns):
+                continue
+            if any(_leads(cols, columns) for cols in serving):
+                continue
+            name = _free_name(key["name"] or columns[0], taken)
+            taken.add(name)
+            serving.append(columns)
+            needed.append(_index_on(name, table, columns))
+        return needed
+
+    def _drop_index_script(self, index: sa_schema.Index, if_exists: bool) -> None:
+        """Offline DROP INDEX that works out on the server which foreign keys
+        only this index serves, indexes them (named after the key) and drops
+        the index, in one ALTER TABLE run through PREPARE/EXECUTE."""
+        table = index.table
+        assert table is not None
+        preparer = self.script_dialect.identifier_preparer
+        schema = "DATABASE()" if table.schema is None else self._string(table.schema)
+        name = self._string(str(index.name))
+        where = f"TABLE_SCHEMA = {schema} AND TABLE_NAME = {self._string(table.name)}"
+        target = preparer.quote(table.name)
+        if table.schema:
+            target = f"{preparer.quote_schema(table.schema)}.{target}"
+        guard = "IF EXISTS " if if_exists else ""
+        drop = self._string(f"DROP INDEX {guard}{preparer.quote(str(index.name))}")
+        alter = self._string(f"ALTER TABLE {target} ")
+        lines = [
+            f"-- dropping index {index.name} of {table.name}: first index the "
+            "foreign keys only it serves (else InnoDB error 1553)",
+            "SET @schemadiff_ddl = (",
+            f"  SELECT CONCAT({alter}, COALESCE(GROUP_CONCAT(",
+            "    'ADD INDEX `', REPLACE(k.name, '`', '``'), '` (', k.cols_sql, '), '",
+            f"    SEPARATOR ''), ''), {drop})",
+            "  FROM (",
+            "    SELECT k.name, k.cols_sql FROM (",
+            "      SELECT CONSTRAINT_NAME AS name,",
+            "        GROUP_CONCAT(COLUMN_NAME ORDER BY ORDINAL_POSITION) AS cols,",
+            "        GROUP_CONCAT('`', REPLACE(COLUMN_NAME, '`', '``'), '`'",
+            "          ORDER BY ORDINAL_POSITION SEPARATOR ', ') AS cols_sql",
+            "      FROM information_schema.KEY_COLUMN_USAGE",
+            f"      WHERE {where} AND REFERENCED_TABLE_NAME IS NOT NULL",
+            "      GROUP BY CONSTRAINT_NAME",
+            "    ) AS k JOIN (",
+            "      SELECT INDEX_NAME AS name,",
+            "        GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS cols",
+            f"      FROM information_schema.STATISTICS WHERE {where}",
+            "      GROUP BY INDEX_NAME",
+            "    ) AS i ON LEFT(CONCAT(i.cols, ','), CHAR_LENGTH(k.cols) + 1)",
+            "      = CONCAT(k.cols, ',')",
+            "    GROUP BY k.name, k.cols_sql",
+            f"    HAVING SUM(i.name = {name}) > 0 AND SUM(i.name <> {name}) = 0",
+            "  ) AS k",
+            ")" + self.command_terminator,
+        ]
+        self.static_output("\n".join(lines))
+        for statement in (
+            "PREPARE schemadiff_ddl FROM @schemadiff_ddl",
+            "EXECUTE schemadiff_ddl",
+            "DEALLOCATE PREPARE schemadiff_ddl",
+        ):
+            self.static_output(statement + self.command_terminator)
+
+    def _string(self, value: str) -> str:
+        """``value`` as a string literal of this dialect."""
+        if self.dialect._backslash_escapes:
+            value = value.replace("\\", "\\\\")
+        return "'" + value.replace("'", "''") + "'"
+
+
+def _leads(index_columns: list[str], key_columns: list[str]) -> bool:
+    """An index on ``index_columns`` can serve a key on ``key_columns``."""
+    return index_columns[: len(key_columns)] == key_columns
+
+
+def _free_name(name: str, taken: set[str]) -> str:
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}_{n}"
+    return candidate
+
+
+def _index_on(name: str, table: sa_schema.Table, columns: list[str]) -> sa_schema.Index:
+    """An Index on ``columns`` of a stub of ``table`` (which may list none)."""
+    stub = sa_schema.Table(
+        table.name,
+        sa_schema.MetaData(),
+        *[sa_schema.Column(c, sqltypes.NullType()) for c in columns],
+        schema=table.schema,
+    )
+    return sa_schema.Index(name, *[stub.c[c] for c in columns])
 
 
 @compiles(base.RenameTable, "mysql", "mariadb")

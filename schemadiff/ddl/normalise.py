@@ -33,6 +33,7 @@ from sqlalchemy.engine.reflection import Inspector, ObjectKind, ObjectScope
 from sqlalchemy.sql.base import _NONE_NAME
 
 from schemadiff.ddl.impl import register_by_dialect
+from schemadiff.ddl.plain_sql import plain_sql_dialect
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +144,8 @@ class Normaliser:
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
+        #: compiles model-side SQL as the catalog stores it (single ``%``)
+        self.sql_dialect = plain_sql_dialect(dialect)
         self._type_rewrites = [
             (re.compile(pattern), repl) for pattern, repl in self.type_rewrites
         ]
@@ -217,7 +220,7 @@ class Normaliser:
         if isinstance(type_, sqltypes.NullType):
             return None
         try:
-            text = type_.compile(dialect=self.dialect)
+            text = type_.compile(dialect=self.sql_dialect)
         except sa_exc.CompileError:
             return None
         except Exception:  # a third-party type that cannot compile here
@@ -252,7 +255,7 @@ class Normaliser:
         default = column.server_default
         if not isinstance(default, sa_schema.DefaultClause):
             return None
-        compiler = self.dialect.ddl_compiler(self.dialect, None)
+        compiler = self.sql_dialect.ddl_compiler(self.sql_dialect, None)
         try:
             return compiler.get_column_default_string(column)
         except sa_exc.CompileError:
@@ -328,7 +331,7 @@ class Normaliser:
         """Render a model-side SQL expression the way DDL would show it."""
         if isinstance(expr, str):
             return expr
-        compiler = self.dialect.ddl_compiler(self.dialect, None)
+        compiler = self.sql_dialect.ddl_compiler(self.sql_dialect, None)
         return str(
             compiler.sql_compiler.process(expr, include_table=False, literal_binds=True)
         )
@@ -403,4 +406,4 @@ class Normaliser:
         rule = getattr(constraint, "_create_rule", None)
         if rule is None:
             return True
-        return bool(rule(self.dialect.ddl_compiler(self.dialect, None)))
+        return bool(rule(self.sql_dialect.ddl_compiler(self.sql_dialect, None)))

@@ -12,6 +12,7 @@ drop it themselves (``op.execute("DROP TYPE mood")`` or
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import types as sqltypes
@@ -20,13 +21,31 @@ from sqlalchemy.schema import Column
 from sqlalchemy.sql.compiler import DDLCompiler
 
 from schemadiff.ddl import base
-from schemadiff.ddl.impl import DefaultImpl
+from schemadiff.ddl.impl import DefaultImpl, is_string_literal
 from schemadiff.util import CommandError
+
+#: control characters, written as backslash escapes in an E'' string
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_E_ESCAPES = {"\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 class PostgresqlImpl(DefaultImpl):
     __dialect__ = "postgresql"
     transactional_ddl = True
+
+    def escape_script_literal(self, literal: str) -> str:
+        """A string holding control characters becomes an ``E'...'`` string
+        with backslash escapes, so no client or editor can change them; others
+        stay plain (``psql`` reads them back as they are)."""
+        if not is_string_literal(literal) or not _CONTROL.search(literal):
+            return literal
+        body = literal[1:-1]
+        if not self.dialect._backslash_escapes:  # not doubled by SQLAlchemy yet
+            body = body.replace("\\", "\\\\")
+        body = _CONTROL.sub(
+            lambda m: _E_ESCAPES.get(m.group(0), f"\\x{ord(m.group(0)):02x}"), body
+        )
+        return f"E'{body}'"
 
     def _create_named_type(self, type_: Any) -> None:
         """A new ENUM must exist before a column can use it (CREATE TABLE does this

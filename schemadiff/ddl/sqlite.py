@@ -7,6 +7,7 @@ constraints) needs batch mode's "move and copy", and the errors here say so.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
@@ -16,7 +17,7 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
 from schemadiff.ddl import base
-from schemadiff.ddl.impl import DefaultImpl, single_column_fks
+from schemadiff.ddl.impl import DefaultImpl, is_string_literal, single_column_fks
 from schemadiff.util import CommandError
 
 log = logging.getLogger(__name__)
@@ -40,11 +41,30 @@ def _sqlite_add_column(
     return text
 
 
+#: characters an offline SQLite script writes as char(n)
+_SPLICED = re.compile(r"([\x00-\x08\x0b-\x1f\x7f])")
+
+
 class SQLiteImpl(DefaultImpl):
     """SQLite: DDL is transactional; most ALTERs need batch mode."""
 
     __dialect__ = "sqlite"
     transactional_ddl = True
+
+    def escape_script_literal(self, literal: str) -> str:
+        """SQLite strings have no escapes and the ``sqlite3`` shell drops a CR
+        before a LF: a CR (or another control character but TAB and LF) is
+        spliced in as ``char(n)``, in parentheses so it stays one operand
+        (``DEFAULT (...)`` included)."""
+        if not is_string_literal(literal) or not _SPLICED.search(literal):
+            return literal
+        pieces = []
+        for chunk in _SPLICED.split(literal[1:-1]):
+            if _SPLICED.fullmatch(chunk):
+                pieces.append(f"char({ord(chunk)})")
+            elif chunk:
+                pieces.append(f"'{chunk}'")
+        return "(" + " || ".join(pieces) + ")"
 
     def _exec(self, construct: Any, *args: Any, **kw: Any) -> Any:
         if not self.as_sql:

@@ -618,7 +618,13 @@ class ApplyBatchImpl:
         self.new_table = new_table
         op_impl.prep_table_for_batch(self, self.table)
         op_impl.create_table(new_table)
-        copy_keys = [k for k in self._final_order() if k in self.column_transfers]
+        # a generated (computed) column can't be written: the new table
+        # computes it again from the copied columns
+        copy_keys = [
+            k
+            for k in self._final_order()
+            if k in self.column_transfers and new_table.c[k].computed is None
+        ]
         try:
             if copy_keys:
                 op_impl._exec(

@@ -337,14 +337,13 @@ class MigrationContext:
         from schemadiff.runtime.progress import Progress
 
         current = tuple(heads)
-        ran = False
         steps = list(steps)
         progress = Progress(len(steps), log)
         for step in steps:
-            ran = True
             with self.begin_transaction(_per_migration=True):
                 if self.as_sql and not current:
-                    # A script starting from nothing creates the table itself.
+                    # A script starting from nothing creates the table itself
+                    # (IF NOT EXISTS: a database at base may well have it).
                     self._version_table.create()
                 log.info("%sRunning %s", progress.start(), step)
                 if self.as_sql:
@@ -355,16 +354,9 @@ class MigrationContext:
                 current = self._version_table.apply(current, removed, added)
                 self._notify(step, current, kw)
             progress.finished(step)
-        if ran and self.as_sql and not current and self._destination_is_base():
-            # The script ends with nothing applied: leave no version table.
-            # Only for plain ``base``: after ``label@base`` other branches may
-            # still have rows that the script's starting point doesn't show.
-            self._version_table.drop()
+        # Ending at ``base`` leaves the (empty) version table in place, as
+        # online: an offline script must leave the state the online run does.
         return current
-
-    def _destination_is_base(self) -> bool:
-        targets = to_tuple(self.opts.get("destination_rev"))
-        return bool(targets) and all(target == "base" for target in targets)
 
     def _call_migration(
         self, step: MigrationStep, kw: dict[str, Any], heads: Sequence[str] = ()

@@ -116,17 +116,18 @@ class VersionTable:
     # ---------------------------------------------------------------- writing
 
     def create(self, checkfirst: bool = True) -> None:
-        """CREATE TABLE (online: only if missing; offline: always written)."""
+        """CREATE TABLE (online: only if missing; offline: written as
+        ``CREATE TABLE IF NOT EXISTS``, since a database at ``base`` keeps its
+        empty table)."""
         if self.context.as_sql:
-            self.context.impl._exec(sa.schema.CreateTable(self.table))
+            self.context.impl._exec(
+                sa.schema.CreateTable(self.table, if_not_exists=True)
+            )
             return
         if checkfirst and self.exists():
             return
         log.info("Creating version table %s", self.display_name)
         self.context.impl._exec(sa.schema.CreateTable(self.table))
-
-    def drop(self) -> None:
-        self.context.impl._exec(sa.schema.DropTable(self.table))
 
     def purge(self) -> None:
         """Delete every row (``stamp --purge``)."""

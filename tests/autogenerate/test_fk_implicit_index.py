@@ -133,3 +133,50 @@ def test_index_a_kept_key_needs_is_not_offered_for_removal(backend, tmp_path) ->
         assert diffs == []
     else:
         assert [(d[0], d[1].name) for d in diffs] == [("remove_index", "ix_child_item")]
+
+
+_KEY_COLUMN = (
+    'sa.Column("item_id", sa.Integer, sa.ForeignKey("item.id", name="fk_child_item")),'
+)
+NAMED_FK_WITH_WIDE_INDEX = NAMED_FK.replace(
+    _KEY_COLUMN,
+    _KEY_COLUMN + '\n    sa.Column("n", sa.Integer),\n'
+    '    sa.Index("ix_child_item_n", "item_id", "n"),',
+)
+NAMED_FK_WITH_N = NAMED_FK_WITH_WIDE_INDEX.replace(
+    '    sa.Index("ix_child_item_n", "item_id", "n"),\n', ""
+)
+
+
+def test_generated_downgrade_of_an_index_a_key_moved_onto(
+    backend, tmp_path: Path
+) -> None:
+    """On MariaDB the new index replaces InnoDB's own index of the key, which
+    the downgrade must bring back before it can drop the new one (error
+    1553): online, and offline through the ``mariadb`` client."""
+    from tests.operations._util import run_with_client
+
+    project = autogen_project(tmp_path, backend.url, NAMED_FK_WITH_N, hooks=False)
+    cli(project, "revision", "--autogenerate", "-m", "create")
+    cli(project, "upgrade", "head")
+    base = cli(project, "current").stdout.split()[0]
+    first = _keys_and_indexes(backend.engine)
+    write_models(project, NAMED_FK_WITH_WIDE_INDEX)
+    cli(project, "revision", "--autogenerate", "-m", "wide index")
+    cli(project, "upgrade", "head")
+    cli(project, "check", expect=0)
+    assert _keys_and_indexes(backend.engine)[1] == [
+        ("ix_child_item_n", ("item_id", "n"))
+    ]
+
+    write_models(project, NAMED_FK_WITH_N)
+    for offline in (False, True):
+        if offline:
+            result = cli(project, "downgrade", "head:-1", "--sql")
+            run_with_client(backend, result.stdout, tmp_path)
+        else:
+            cli(project, "downgrade", "-1")
+        assert _keys_and_indexes(backend.engine) == first
+        assert diff_against(backend.url, load_metadata(project)) == []
+        assert cli(project, "current").stdout.split() == [base]
+        cli(project, "upgrade", "head")

@@ -60,12 +60,18 @@ def test_drop_constraint_if_exists_offline_mariadb() -> None:
     op.drop_constraint("uq_c_n", "c", type_="unique", if_exists=True)
     op.drop_constraint("ck_c_n", "c", type_="check", if_exists=True)
     op.drop_constraint("uq_plain", "c", type_="unique")
-    assert statements(buf) == [
+    # a UNIQUE is an index a foreign key may need: the server builds the
+    # ALTER (see test_foreign_key_index.py), with the guard where asked
+    out = [s for s in statements(buf) if "PARE schemadiff_ddl" not in s]
+    out = [s for s in out if s != "EXECUTE schemadiff_ddl"]
+    assert [s.split(": ")[0] for s in out] == [
         "ALTER TABLE c DROP FOREIGN KEY IF EXISTS fk_c_pid",
-        "ALTER TABLE c DROP INDEX IF EXISTS uq_c_n",
+        "-- dropping index uq_c_n of c",
         "ALTER TABLE c DROP CONSTRAINT IF EXISTS ck_c_n",
-        "ALTER TABLE c DROP INDEX uq_plain",
+        "-- dropping index uq_plain of c",
     ]
+    assert "'DROP INDEX IF EXISTS uq_c_n')" in out[1]
+    assert "'DROP INDEX uq_plain')" in out[3]
 
 
 def test_drop_constraint_if_exists_offline_mysql_is_refused() -> None:

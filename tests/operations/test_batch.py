@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from schemadiff.util import CommandError
+from tests.conftest import make_backend
 from tests.operations._util import offline, online, rows, statements
 
 
@@ -305,7 +306,11 @@ def test_offline_batch_on_server_backends_is_plain_alters() -> None:
             [
                 "ALTER TABLE t ADD COLUMN x INTEGER",
                 "ALTER TABLE t MODIFY y INTEGER NOT NULL",
-                "ALTER TABLE t DROP INDEX uq_t",
+                # the server works out which foreign keys need an index first
+                "-- dropping index uq_t of t",
+                "PREPARE schemadiff_ddl FROM @schemadiff_ddl",
+                "EXECUTE schemadiff_ddl",
+                "DEALLOCATE PREPARE schemadiff_ddl",
             ],
         ),
     ]:
@@ -314,4 +319,85 @@ def test_offline_batch_on_server_backends_is_plain_alters() -> None:
             batch_op.add_column(sa.Column("x", sa.Integer))
             batch_op.alter_column("y", nullable=False, existing_type=sa.Integer)
             batch_op.drop_constraint("uq_t", type_="unique")
-        assert statements(buf) == expected
+        assert [s.split(":")[0] for s in statements(buf)] == expected
+
+
+def _computed_table(op, virtual: bool) -> None:
+    """``virtual``: ``twice`` is a VIRTUAL column (PostgreSQL before 18 has
+    STORED ones only)."""
+    op.create_table(
+        "calc",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("a", sa.Integer),
+        sa.Column("gone", sa.Integer),
+        sa.Column("twice", sa.Integer, sa.Computed("a * 2", persisted=not virtual)),
+        sa.Column("plus", sa.Integer, sa.Computed("a + 1", persisted=True)),
+    )
+    op.bulk_insert(
+        sa.table("calc", sa.column("id"), sa.column("a"), sa.column("gone")),
+        [{"id": 1, "a": 5, "gone": 0}, {"id": 2, "a": 7, "gone": 0}],
+    )
+
+
+def _rebuild_computed(engine: sa.Engine, name: str, recreate: str) -> None:
+    with online(engine) as op:
+        _computed_table(op, virtual=name != "postgresql")
+    with online(engine) as op:
+        with op.batch_alter_table("calc", recreate=recreate) as batch_op:
+            batch_op.alter_column("a", existing_type=sa.Integer, nullable=False)
+            batch_op.drop_column("gone")
+            batch_op.add_column(sa.Column("note", sa.String(10)))
+    assert rows(engine, "SELECT id, a, twice, plus, note FROM calc ORDER BY id") == [
+        (1, 5, 10, 6, None),
+        (2, 7, 14, 8, None),
+    ]
+    cols = {c["name"]: c for c in sa.inspect(engine).get_columns("calc")}
+    assert list(cols) == ["id", "a", "twice", "plus", "note"]
+    assert cols["a"]["nullable"] is False
+    computed = {k: c["computed"] for k, c in cols.items() if c.get("computed")}
+    assert {
+        k: v["sqltext"].strip("()").replace("`", "") for k, v in computed.items()
+    } == {
+        "twice": "a * 2",
+        "plus": "a + 1",
+    }
+    assert computed["plus"]["persisted"] is True
+    # still computed: a new value of a is followed
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE calc SET a = 1 WHERE id = 1")
+    assert rows(engine, "SELECT twice, plus FROM calc WHERE id = 1") == [(2, 2)]
+
+
+def test_batch_keeps_computed_columns_and_rows(backend) -> None:
+    """The same script everywhere: SQLite rebuilds the table, leaving the
+    generated columns out of INSERT ... SELECT (they can't be written; the
+    new table computes them again); the servers alter in place."""
+    _rebuild_computed(backend.engine, backend.name, "auto")
+
+
+@pytest.mark.parametrize("name", ["sqlite", "mariadb"])
+def test_recreate_always_keeps_computed_columns_and_rows(name, tmp_path) -> None:
+    """A forced rebuild on MariaDB copies the same way. (PostgreSQL can't be
+    rebuilt under the table's own primary key name, computed or not.)"""
+    backend = make_backend(name, tmp_path)
+    try:
+        _rebuild_computed(backend.engine, name, "always")
+    finally:
+        backend.dispose()
+
+
+def test_offline_rebuild_leaves_computed_columns_out_of_the_copy() -> None:
+    op, buf = offline("sqlite")
+    existing = sa.Table(
+        "calc",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("a", sa.Integer),
+        sa.Column("twice", sa.Integer, sa.Computed("a * 2")),
+    )
+    with op.batch_alter_table("calc", copy_from=existing) as batch_op:
+        batch_op.alter_column("a", nullable=False)
+    copy = [s for s in statements(buf) if s.startswith("INSERT")]
+    assert copy == [
+        "INSERT INTO _schemadiff_tmp_calc (id, a) SELECT calc.id, calc.a FROM calc"
+    ]

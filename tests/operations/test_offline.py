@@ -167,7 +167,19 @@ def test_mysql_sql(dialect: str) -> None:
         "NOT NULL DEFAULT 'x', PRIMARY KEY (id) )COMMENT='tc'"
     )
     assert "ALTER TABLE t ADD FOREIGN KEY(n) REFERENCES p (id)" in out
-    assert "DROP INDEX ix_t2_name ON t2" in out
+    # dropping an index (or UNIQUE) first indexes the foreign keys only it
+    # serves, which the server works out (tests/ddl/test_foreign_key_index.py)
+    full = out
+    drops = [s for s in out if s.startswith("-- dropping index")]
+    assert [d.split(":")[0] for d in drops] == [
+        "-- dropping index ix_t2_name of t2",
+        "-- dropping index uq_x of t",
+    ]
+    assert "CONCAT('ALTER TABLE t2 '," in drops[0]
+    assert "'DROP INDEX ix_t2_name')" in drops[0]
+    assert "'DROP INDEX uq_x')" in drops[1]
+    assert out.count("EXECUTE schemadiff_ddl") == 2
+    out = [s for s in out if "schemadiff_ddl" not in s]
     check = "DROP CONSTRAINT ck_x" if dialect == "mariadb" else "DROP CHECK ck_x"
     tail = out[out.index("DROP TABLE t2") + 1 :]
     assert tail == [
@@ -178,7 +190,6 @@ def test_mysql_sql(dialect: str) -> None:
         "ALTER TABLE t ALTER COLUMN n DROP DEFAULT",
         "ALTER TABLE t MODIFY id INTEGER NOT NULL AUTO_INCREMENT",
         "ALTER TABLE t DROP FOREIGN KEY fk_x",
-        "ALTER TABLE t DROP INDEX uq_x",
         "ALTER TABLE t DROP PRIMARY KEY",
         f"ALTER TABLE t {check}",
         "ALTER TABLE t COMMENT 'hi'",
@@ -201,7 +212,7 @@ def test_mysql_sql(dialect: str) -> None:
     kept = "".join(
         line for line in text.splitlines(True) if not line.startswith("-- FAILED")
     )
-    assert statements(io.StringIO(kept)) == out
+    assert statements(io.StringIO(kept)) == full
     with pytest.raises(CommandError, match="'ck' on table 't': .*type_="):
         op.drop_constraint("ck", "t")
     with pytest.raises(CommandError, match="drop_index 'ix': .*table_name="):

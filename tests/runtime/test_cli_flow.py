@@ -169,7 +169,7 @@ def test_offline_sql(project, backend):
     assert project.rows() is None  # nothing touched the database
     lines = [line for line in out.splitlines() if not line.startswith("INFO")]
     sql = "\n".join(lines)
-    assert "CREATE TABLE schemadiff_version" in sql
+    assert "CREATE TABLE IF NOT EXISTS schemadiff_version" in sql
     assert f"-- Running upgrade  -> {ACCOUNT}" in sql
     assert f"-- Running upgrade {ACCOUNT} -> {COLUMN}" in sql
     assert f"-- Running upgrade {COLUMN} -> {CART}" in sql
@@ -194,7 +194,7 @@ def test_offline_sql(project, backend):
     assert f"-- Running downgrade {CART} -> {COLUMN}" in sql
     assert f"-- Running downgrade {COLUMN} -> {ACCOUNT}" in sql
     assert "DROP TABLE shopping_cart;" in sql
-    assert "CREATE TABLE schemadiff_version" not in sql
+    assert "CREATE TABLE IF NOT EXISTS schemadiff_version" not in sql
     assert "DROP TABLE schemadiff_version" not in sql
     assert (
         f"UPDATE schemadiff_version SET version_num='{ACCOUNT}' "
@@ -207,10 +207,11 @@ def test_offline_sql(project, backend):
         f"DELETE FROM schemadiff_version WHERE schemadiff_version.version_num = "
         f"'{ACCOUNT}';"
     ) in out
-    assert "DROP TABLE schemadiff_version;" in out
+    # as online, the empty version table stays
+    assert "DROP TABLE schemadiff_version" not in out
 
     out = project.cli("stamp", "head", "--sql").output
-    assert "CREATE TABLE schemadiff_version" in out
+    assert "CREATE TABLE IF NOT EXISTS schemadiff_version" in out
     assert f"INSERT INTO schemadiff_version (version_num) VALUES ('{CART}');" in out
     assert "CREATE TABLE account" not in out
     out = project.cli("stamp", f"{ACCOUNT}:head", "--sql").output
@@ -220,7 +221,7 @@ def test_offline_sql(project, backend):
     ) in out
 
     out = project.cli("ensure_version", "--sql").output
-    assert "CREATE TABLE schemadiff_version" in out
+    assert "CREATE TABLE IF NOT EXISTS schemadiff_version" in out
     assert project.rows() is None
 
     result = project.cli("downgrade", "base", "--sql", ok=False)

@@ -8,9 +8,12 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from schemadiff.script.revision import MAX_REV_ID_LENGTH
-from tests.runtime._util import ACCOUNT, COLUMN, Project, table_ops
+from tests.conftest import make_backend
+from tests.operations._util import run_with_client
+from tests.runtime._util import ACCOUNT, COLUMN, Project, table_ops, version_rows
 from tests.script.test_script_directory import set_option
 
 NET1, NET2 = "0a1b2c3d4e5f", "6a7b8c9d0e1f"
@@ -92,8 +95,41 @@ def test_offline_label_base_keeps_the_version_table(project):
     assert "DROP TABLE schemadiff_version" not in sql
 
     sql = _sql(project.cli("downgrade", f"{NET2}:base", "--sql").output)
-    assert "DROP TABLE schemadiff_version;" in sql
+    # as online, base keeps the (empty) table: see the test below
+    assert "DROP TABLE schemadiff_version" not in sql
     assert project.rows() is None  # offline never touched the database
+
+
+def _snapshot(engine) -> tuple[set[str], list[str] | None]:
+    return set(sa.inspect(engine).get_table_names()), version_rows(engine)
+
+
+def test_offline_scripts_leave_the_state_online_runs_leave(project, tmp_path):
+    """Each offline script, fed to the backend's client, leaves a second
+    database as the online command leaves the first: down to ``base`` keeps
+    the empty version table (no DROP), and the way up again from there
+    finds it already present."""
+    backend = project.backend
+    workdir = tmp_path / "offline"
+    workdir.mkdir()
+    twin = make_backend(backend.name, workdir)
+    try:
+        steps = [
+            (["upgrade", "head"], ["upgrade", "base:head", "--sql"]),
+            (["downgrade", "base"], ["downgrade", f"{COLUMN}:base", "--sql"]),
+            (["upgrade", ACCOUNT], ["upgrade", f"base:{ACCOUNT}", "--sql"]),
+            (["stamp", "base"], ["stamp", f"{ACCOUNT}:base", "--sql"]),
+            (["stamp", ACCOUNT], ["stamp", f"base:{ACCOUNT}", "--sql"]),
+            (["downgrade", "base"], ["downgrade", f"{ACCOUNT}:base", "--sql"]),
+        ]
+        for online_args, offline_args in steps:
+            project.cli(*online_args)
+            script = project.cli(*offline_args).stdout
+            run_with_client(twin, script, workdir)
+            assert _snapshot(twin.engine) == _snapshot(backend.engine), offline_args
+        assert _snapshot(backend.engine) == ({"schemadiff_version"}, [])
+    finally:
+        twin.dispose()
 
 
 def test_failed_offline_run_does_not_commit(project, backend):
