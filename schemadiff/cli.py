@@ -566,3 +566,15 @@ def check_cmd(
         on_error=json_error if output_format == "json" else None,
         **extra,
     )
+
+
+# --------------------------------------------------------------------- adopt
+
+
+@main.command("adopt")
+@click.argument("path", default=".")
+@click.option("--dry-run", is_flag=True, help="Print the changes as a diff only.")
+@click.pass_context
+def adopt_cmd(ctx: click.Context, path: str, dry_run: bool) -> None:
+    """Turn the Alembic project at PATH (alembic.ini's folder) into a schemadiff one."""
+    _run(ctx, "adopt", path, needs_config=False, dry_run=dry_run)
