@@ -1167,7 +1167,7 @@ def adopt(config: Config, path: str = ".", dry_run: bool = False) -> None:
         ini_section="alembic",
         toml_file=toml if toml_text is not None else None,
     )
-    alembic_config._toml_config = dict(toml_table or {})
+    alembic_config.toml_table = "alembic"
     if has_ini and not alembic_config.file_config.has_section("alembic"):
         raise CommandError(f"No [alembic] section in {ini}")
     script = ScriptDirectory.from_config(alembic_config)

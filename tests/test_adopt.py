@@ -348,3 +348,31 @@ def test_adopted_project_runs_on_alembics_database(
     check = run_cli(["check"], cwd=project)
     assert check.exit_code == 0, check.output
     assert "No new upgrade operations detected." in check.output
+
+
+def test_alembic_compat_reads_an_unconverted_project(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """``--alembic-compat``: read-only commands on the project as Alembic left it."""
+    import importlib.util
+    import sys
+
+    project = _copy_fixture(tmp_path, backend.url)
+    create_alembic_state(backend.engine)
+    before = _snapshot(project)
+    current = run_cli(["--alembic-compat", "current"], cwd=project)
+    if importlib.util.find_spec("alembic") is not None:
+        # never shadow a real Alembic: the project's deployments would run that
+        assert current.exit_code == 1
+        assert "would shadow the Alembic installed here" in current.output
+        return
+    assert current.exit_code == 0, current.output
+    assert sorted(_out(current.output)) == sorted(ALEMBIC_ROWS)
+    heads = run_cli(["--alembic-compat", "heads"], cwd=project)
+    assert heads.output.strip() == "8192a3b4c5d6 (catalog, reports) (head)"
+    refused = run_cli(["--alembic-compat", "upgrade", "head"], cwd=project)
+    assert refused.exit_code == 1
+    assert refused.output.startswith("FAILED: --alembic-compat runs only read-only")
+    assert _snapshot(project) == before
+    assert _rows(backend.engine) == sorted(ALEMBIC_ROWS)
+    assert not any(n == "alembic" or n.startswith("alembic.") for n in sys.modules)
