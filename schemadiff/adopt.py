@@ -78,6 +78,8 @@ def default_resolver(module: str, name: str | None) -> bool:
         return True
     if hasattr(mod, name):
         return True
+    if not hasattr(mod, "__path__"):
+        return False  # a plain module: it has no submodules either
     return importlib.util.find_spec(f"{module}.{name}") is not None
 
 

@@ -141,7 +141,8 @@ def test_rewritten_imports_resolve_in_schemadiff() -> None:
 
 def test_missing_names_are_reported_not_hidden() -> None:
     result = rewrite_python(
-        "from alembic.ddl.mssql import MSSQLImpl\nfrom alembic import nothing_here\n",
+        "from alembic.ddl.mssql import MSSQLImpl\nfrom alembic import nothing_here\n"
+        "from alembic.ddl.base import no_such_helper\n",
         label="env.py",
     )
     assert result.text.startswith("from schemadiff.ddl.mssql import MSSQLImpl\n")
@@ -152,6 +153,8 @@ def test_missing_names_are_reported_not_hidden() -> None:
         "alembic.ddl.mssql.MSSQLImpl); fix by hand",
         "env.py:2: schemadiff has no schemadiff.nothing_here (for "
         "alembic.nothing_here); fix by hand",
+        "env.py:3: schemadiff has no schemadiff.ddl.base.no_such_helper (for "
+        "alembic.ddl.base.no_such_helper); fix by hand",
     ]
 
 
