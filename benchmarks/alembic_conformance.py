@@ -298,7 +298,7 @@ def missing(qualname):
 
 
 def placeholders(text: str) -> str:
-    """A name schemadiff lacks becomes ``sdc.missing(...)`` instead of an ImportError."""
+    """A name schemadiff lacks becomes ``sdc.missing(...)``, not an ImportError."""
 
     def fix(match: re.Match[str]) -> str:
         indent, module, names = match.groups()
