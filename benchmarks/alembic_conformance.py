@@ -129,6 +129,37 @@ SHIMS: list[tuple[str, str, str]] = [
         """                util.load_python_file(path, "env.py")
             except Exception:""",
     ),
+    # test_cant_op deletes the private proxy attribute of the op module, which
+    # in schemadiff is the proxy itself: every later test would fail on that.
+    (
+        "tests/test_op.py",
+        """        if hasattr(op, "_proxy"):
+            del op._proxy""",
+        """        op._remove()""",
+    ),
+    # test_replace_error expects implementation_for() to refuse a second
+    # implementation; where it does not, the no-op it registers would break
+    # every later create_table of the file.  Restore the registry afterwards.
+    (
+        "tests/test_op.py",
+        """    def test_replace_error(self):
+""",
+        """    def test_replace_error(self, restore_operations):
+        restore_operations(Operations)
+""",
+    ),
+    # test_batch's assertion helper asks the batch implementation for its
+    # rebuilt indexes and temp name through private Alembic methods.
+    (
+        "tests/test_batch.py",
+        "for idx in impl._gather_indexes_from_both_tables():",
+        "for idx in impl._rebuilt_indexes(impl.new_table):",
+    ),
+    (
+        "tests/test_batch.py",
+        "impl.new_table.name = ApplyBatchImpl._calc_temp_name(impl.table.name)",
+        "impl.new_table.name = impl.temp_table_name",
+    ),
     # The ordering check of test_revision's iteration helper reads a private
     # per-revision attribute; schemadiff keeps that fact on the map.
     (
@@ -273,8 +304,17 @@ def _dotted(match: re.Match[str]) -> str:
     return schemadiff_module(path)
 
 
+_PAREN_IMPORT = re.compile(r"^(\s*from [\w.]+ import )\(([^)]*)\)", re.M)
+
+
+def _one_line_import(match: re.Match[str]) -> str:
+    names = [re.sub(r"#.*", "", n).strip() for n in match.group(2).split(",")]
+    return match.group(1) + ", ".join(n for n in names if n)
+
+
 def convert(text: str, depth: int = 0) -> str:
     """Apply the mechanical renames to one Python file of Alembic's tests."""
+    text = _PAREN_IMPORT.sub(_one_line_import, text)
     text = _absolutise(text, depth)
     text = _FROM_IMPORT.sub(_split_from_import, text)
     text = _DOTTED.sub(_dotted, text)
@@ -283,7 +323,9 @@ def convert(text: str, depth: int = 0) -> str:
     return re.sub(r"\balembic\b", "schemadiff", text)
 
 
-_SD_FROM_IMPORT = re.compile(r"^(\s*)from (schemadiff[\w.]*) import ([^(#\n]+)$", re.M)
+_SD_FROM_IMPORT = re.compile(
+    r"^(\s*)from (schemadiff[\w.]*) import ([^(#\n]+?)[ \t]*(?:#.*)?$", re.M
+)
 
 MISSING_CODE = '''
 
