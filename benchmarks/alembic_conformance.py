@@ -385,8 +385,12 @@ _sd_strict_eq_ws = eq_ignore_whitespace
 
 def _sd_canon(text):
     """ast dump of Python text with call keywords sorted; None if not Python."""
+    # comment lines (the "# ### commands ..." fences) may sit at another indent
+    code = "\\n".join(
+        line for line in text.splitlines() if not line.strip().startswith("#")
+    )
     try:
-        tree = _sd_ast.parse(_sd_textwrap.dedent(text).strip())
+        tree = _sd_ast.parse(_sd_textwrap.dedent(code).strip())
     except (SyntaxError, ValueError):
         return None
     for node in _sd_ast.walk(tree):
@@ -670,7 +674,7 @@ def classify(file: str, test: str, message: str) -> tuple[str, str]:
             return reason, note
     private = re.search(
         r"has no attribute '_|does not have the attribute '_|"
-        r"TypeError: [\w.]*\._\w+\(\)|schemadiff has no [\w.]*\._\w+\b",
+        r"TypeError: (?:[\w.]*\.)?_\w+\(\)|schemadiff has no [\w.]*\._\w+\b",
         message,
     )
     if private or (name.startswith("test_") and "Mock" in message):
