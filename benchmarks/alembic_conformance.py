@@ -500,7 +500,10 @@ def fetch_sdist(workdir: Path) -> Path:
     )
     archive = next(target.glob("alembic-*.tar.gz"))
     with tarfile.open(archive) as tar:
-        tar.extractall(target, filter="data")
+        try:
+            tar.extractall(target, filter="data")
+        except TypeError:  # Python without extraction filters (< 3.11.4)
+            tar.extractall(target)  # noqa: S202  (PyPI's own sdist)
     return target / f"alembic-{ALEMBIC_VERSION}"
 
 
