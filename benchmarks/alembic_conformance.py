@@ -179,13 +179,6 @@ SHIMS: list[tuple[str, str, str]] = [
 REASONS: list[tuple[str, str, str, str]] = [
     (
         "test_revision.py",
-        r"test_revision_map_\w*loop",
-        "missing API",
-        "LoopDetected / DependencyLoopDetected (a revision naming itself) are not "
-        "distinguished from CycleDetected",
-    ),
-    (
-        "test_revision.py",
         r"test_filter_for_lineage_(heads|labeled)",
         "missing API",
         "RevisionMap.filter_for_lineage() does not resolve 'heads' / label@head",
@@ -212,12 +205,6 @@ REASONS: list[tuple[str, str, str, str]] = [
     ),
     (
         "test_revision.py",
-        r"test_effective_head",
-        "defect",
-        "downgrade x@-1 where x's branch is applied only as a dependency",
-    ),
-    (
-        "test_revision.py",
         r"test_(detect_invalid_(head|base)_selection|"
         r"wrong_direction_to_base_as_none|failure_message)",
         "defect",
@@ -235,12 +222,6 @@ REASONS: list[tuple[str, str, str, str]] = [
         "deliberate",
         "the pyproject template enables the black hook (SPEC §3: 'the ... pyproject "
         "templates enable the black hook by default')",
-    ),
-    (
-        "test_command.py",
-        r"test_init_file_relative_version_token",
-        "defect",
-        "init --template pyproject with the toml elsewhere than the ini",
     ),
     (
         "test_command.py",
@@ -276,13 +257,7 @@ REASONS: list[tuple[str, str, str, str]] = [
     ),
     (
         "test_script_consumption.py",
-        r"test_encode",
-        "defect",
-        "configure(output_encoding=...) ignored: offline output written as str",
-    ),
-    (
-        "test_script_consumption.py",
-        r"SourcelessNeedsFlagTest|" r"EnvOnlySourceless|test_steps",
+        r"SourcelessNeedsFlagTest|" r"EnvOnlySourceless",
         "defect",
         "sourceless = true with __pycache__-only files: 'No env.py found'",
     ),
