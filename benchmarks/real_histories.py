@@ -245,10 +245,11 @@ def main(argv: list[str] | None = None) -> int:
             "backend",
             "alembic up",
             "alembic check",
+            "alembic down+up",
             "adopt",
             "sd up",
             "sd check",
-            "down+up",
+            "sd down+up",
             "autogen",
             "notes",
         )
