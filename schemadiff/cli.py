@@ -134,7 +134,6 @@ def _run_alembic_compat(
         fn(config, *args, **kwargs)
 
 
-
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Autogenerate-first schema migrations for SQLAlchemy projects.",
