@@ -40,6 +40,10 @@ class Config:
     callers use to hand objects (e.g. a live Connection) to env.py.
     """
 
+    #: The pyproject table read (``tool.<toml_table>``); ``alembic`` for the
+    #: read-only run of an unconverted Alembic project.
+    toml_table: str = TOML_TABLE
+
     def __init__(
         self,
         file_: str | os.PathLike[str] | None = None,
@@ -102,10 +106,11 @@ class Config:
                     raise CommandError(
                         f"Can't parse {self.toml_file_name}: {_one_line(err)}"
                     ) from err
-                table = data.get("tool", {}).get(TOML_TABLE, {})
+                table = data.get("tool", {}).get(self.toml_table, {})
                 if not isinstance(table, dict):
                     raise CommandError(
-                        f"[tool.{TOML_TABLE}] in {self.toml_file_name} must be a table"
+                        f"[tool.{self.toml_table}] in {self.toml_file_name} "
+                        "must be a table"
                     )
                 self._toml_config = table
         return self._toml_config
