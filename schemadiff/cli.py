@@ -566,3 +566,99 @@ def check_cmd(
         on_error=json_error if output_format == "json" else None,
         **extra,
     )
+
+
+# --------------------------------------------------------------------- fleet
+
+
+@main.group("fleet")
+def fleet_group() -> None:
+    """Run a command on every database of a targets file, in parallel."""
+
+
+def _fleet_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(
+        [
+            click.option(
+                "--targets",
+                "targets",
+                required=True,
+                metavar="FILE",
+                help="The targets file (TOML: [[target]] name/url/schema, [source]).",
+            ),
+            click.option(
+                "-j",
+                "--jobs",
+                type=click.IntRange(min=1),
+                help="Worker processes (default: the number of CPUs).",
+            ),
+            click.option(
+                "--only",
+                multiple=True,
+                metavar="NAME",
+                help="Only these targets (names or patterns; repeatable).",
+            ),
+            click.option(
+                "--fail-fast",
+                is_flag=True,
+                help="Start no new target once one has failed.",
+            ),
+            click.option(
+                "--format",
+                "output_format",
+                type=click.Choice(["text", "json"]),
+                default="text",
+                show_default=True,
+                help="Report format.",
+            ),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
+def _fleet(ctx: click.Context, action: str, revision: str | None, **kw: Any) -> None:
+    _run(
+        ctx.find_root(),
+        "fleet",
+        action,
+        error_exit=2 if action == "check" else 1,
+        revision=revision,
+        targets=kw.pop("targets"),
+        only=list(kw.pop("only")),
+        **kw,
+    )
+
+
+@fleet_group.command("upgrade", context_settings=_ACCEPT_DASH_ARGS)
+@click.argument("revision", default="head", callback=_revision_argument)
+@_fleet_options
+@click.pass_context
+def fleet_upgrade_cmd(ctx: click.Context, revision: str, **kw: Any) -> None:
+    """Upgrade every target to REVISION (default: head)."""
+    _fleet(ctx, "upgrade", revision, **kw)
+
+
+@fleet_group.command("downgrade", context_settings=_ACCEPT_DASH_ARGS)
+@click.argument("revision", callback=_revision_argument)
+@_fleet_options
+@click.pass_context
+def fleet_downgrade_cmd(ctx: click.Context, revision: str, **kw: Any) -> None:
+    """Downgrade every target to REVISION (e.g. -1, base, a revision id)."""
+    _fleet(ctx, "downgrade", revision, **kw)
+
+
+@fleet_group.command("current")
+@_fleet_options
+@click.pass_context
+def fleet_current_cmd(ctx: click.Context, **kw: Any) -> None:
+    """Show which revision each target is at, grouped."""
+    _fleet(ctx, "current", None, **kw)
+
+
+@fleet_group.command("check")
+@_fleet_options
+@click.pass_context
+def fleet_check_cmd(ctx: click.Context, **kw: Any) -> None:
+    """Run the drift check on every target; exit 1 on drift, 2 on errors."""
+    _fleet(ctx, "check", None, **kw)
