@@ -102,6 +102,48 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+#: imported once by the fork server, so forked workers start warm
+_PRELOAD = [
+    "schemadiff.fleet.worker",
+    "schemadiff.command",
+    "schemadiff.runtime.migration",
+]
+
+
+def _driver_modules(targets: Sequence[Target]) -> list[str]:
+    """The SQLAlchemy dialect and DB-API modules the targets connect with, so
+    the fork server imports them once (one that is missing is skipped)."""
+    from sqlalchemy.engine import make_url
+
+    found: list[str] = []
+    for target in targets:
+        try:
+            url = make_url(target.url)
+            names = [url.get_dialect().__module__, url.get_driver_name()]
+        except Exception:
+            continue
+        names = ["sqlite3" if n == "pysqlite" else n for n in names]
+        found.extend(n for n in names if n and n not in found)
+    return found
+
+
+def _context(preload: Sequence[str] = ()) -> Any:
+    """forkserver where the platform has it (workers fork from a server that
+    has already imported schemadiff and SQLAlchemy, and it is reused by later
+    runs in the same process), else spawn; never plain fork, which would copy
+    the parent's connections and threads.  ``SCHEMADIFF_FLEET_START=spawn``
+    picks spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    wanted = os.environ.get("SCHEMADIFF_FLEET_START", "forkserver")
+    method = wanted if wanted in ("spawn", "forkserver") else "forkserver"
+    if method not in methods:
+        method = "spawn"
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload([*_PRELOAD, *preload])
+    return ctx
+
+
 class _Pool:
     def __init__(
         self,
@@ -109,11 +151,9 @@ class _Pool:
         action: str,
         revision: str | None,
         jobs: int,
+        preload: Sequence[str] = (),
     ) -> None:
-        method = os.environ.get("SCHEMADIFF_FLEET_START", "spawn")
-        if method not in ("spawn", "forkserver"):
-            method = "spawn"
-        self.ctx = multiprocessing.get_context(method)
+        self.ctx = _context(preload)
         self.tasks: Any = self.ctx.Queue()
         self.results: Any = self.ctx.Queue()
         self.stop = self.ctx.Event()
@@ -178,7 +218,7 @@ def run_fleet(
     pending = deque(targets)
     finished: dict[str, Result] = {}
     progress = _Progress(config, len(targets), output_format)
-    pool = _Pool(config, action, revision, jobs)
+    pool = _Pool(config, action, revision, jobs, _driver_modules(targets))
     state = {"interrupts": 0}
     stopping = False
     queued = 0
