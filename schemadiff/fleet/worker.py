@@ -12,6 +12,7 @@ target's connections.
 from __future__ import annotations
 
 import io
+import os
 import signal
 import sys
 import time
@@ -37,6 +38,10 @@ class ConfigSpec:
     config_args: dict[str, Any]
     main_options: dict[str, str]
     cmd_opts: Any = None
+    #: the parent's working directory and environment: a fork server's
+    #: children would otherwise keep those of the run that started it
+    cwd: str = ""
+    environ: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, config: Any) -> ConfigSpec:
@@ -51,13 +56,23 @@ class ConfigSpec:
         opts = getattr(config, "cmd_opts", None)
         x = list(getattr(opts, "x", None) or [])
         return cls(
-            config.config_file_name,
-            config.toml_file_name,
+            _absolute(config.config_file_name),
+            _absolute(config.toml_file_name),
             section,
             dict(config.config_args),
             options,
             SimpleNamespace(x=x, quiet=False, raiseerr=False, cmd="fleet"),
+            os.getcwd(),
+            dict(os.environ),
         )
+
+    def enter(self) -> None:
+        """Take the parent's working directory and environment."""
+        if self.cwd:
+            os.chdir(self.cwd)
+        if self.environ:
+            os.environ.clear()
+            os.environ.update(self.environ)
 
     def build(self, stdout: Any) -> Any:
         from schemadiff.config import Config
@@ -73,6 +88,10 @@ class ConfigSpec:
         for key, value in self.main_options.items():
             config.set_main_option(key, value)
         return config
+
+
+def _absolute(path: str | None) -> str | None:
+    return os.path.abspath(path) if path else path
 
 
 @dataclass
@@ -325,6 +344,7 @@ def main(
 ) -> None:
     """The worker process: Ctrl-C is the parent's to handle (it sets ``stop``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    spec.enter()
     worker = Worker(spec, action, revision)
     sys.stdout = sys.stderr = worker.capture  # type: ignore[assignment]
     worker.pools.install()

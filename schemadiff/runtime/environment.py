@@ -120,7 +120,8 @@ class EnvironmentContext:
         env.py rarely needs it: the fleet already points ``sqlalchemy.url``
         (and, for a schema target, ``version_table_schema``) at the target.
         """
-        return self.context_opts.get("fleet_target")
+        attributes = getattr(self.config, "attributes", None) or {}
+        return attributes.get("fleet_target")
 
     def get_x_argument(self, as_dictionary: bool = False) -> Any:
         """The ``-x`` values: a list, or a dict of ``KEY=VALUE`` pairs.

@@ -49,6 +49,16 @@ sa.Table(
 )
 """
 
+# what env.py sees of its target, written where the test can read it
+RECORD_TARGET = """
+import os as _os
+
+_target = context.get_fleet_target()
+if _target is not None and _os.environ.get("FLEET_SEEN_DIR"):
+    with open(_os.path.join(_os.environ["FLEET_SEEN_DIR"], _target.name), "w") as _fh:
+        _fh.write(f"{_target.schema}|{config.get_main_option('version_table_schema')}")
+"""
+
 REVISIONS = {
     "r1": (
         None,
@@ -183,7 +193,8 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     env_py = project / "migrations" / "env.py"
     env_py.write_text(
         env_py.read_text("utf-8").replace(
-            "target_metadata = None", "from models import metadata as target_metadata"
+            "target_metadata = None",
+            "from models import metadata as target_metadata\n" + RECORD_TARGET,
         ),
         "utf-8",
     )
@@ -229,7 +240,12 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         schemas[name] = None
     targets_file = tmp / "targets.toml"
     targets_file.write_text("\n".join(lines), "utf-8")
-    env = {"FLEET_PG_URL": pg.render_as_string(hide_password=False)}
+    seen = tmp / "seen"
+    seen.mkdir()
+    env = {
+        "FLEET_PG_URL": pg.render_as_string(hide_password=False),
+        "FLEET_SEEN_DIR": str(seen),
+    }
     try:
         yield Fleet(project, targets_file, urls, schemas, env)
     finally:
@@ -284,6 +300,15 @@ def test_upgrade_brings_every_target_to_head(fleet: Fleet) -> None:
         "migration_log",
         "schemadiff_version",
     }
+
+    # env.py saw its target; a schema target's version table schema is set
+    seen = Path(fleet.env["FLEET_SEEN_DIR"])
+    assert len(list(seen.iterdir())) == 22
+    assert (seen / "pg_05").read_text() == f"{fleet.schemas['pg_05']}|" + str(
+        fleet.schemas["pg_05"]
+    )
+    assert (seen / "maria_2").read_text() == f"{fleet.schemas['maria_2']}|None"
+    assert (seen / "sqlite_1").read_text() == "None|None"
 
     # re-running finds nothing to do anywhere
     code, doc = fleet.run("upgrade")
