@@ -15,7 +15,6 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,107 +24,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import MARIADB_URL, POSTGRESQL_URL, _admin
-from tests.helpers import make_project, run_cli
+from tests.fleet._project import make_fleet_project, revision_file
+from tests.helpers import run_cli
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.mariadb, pytest.mark.sqlite]
-
-MODELS = """
-import sqlalchemy as sa
-
-metadata = sa.MetaData()
-sa.Table(
-    "items",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("sku", sa.String(20), nullable=False),
-    sa.Column("note", sa.String(50)),
-    sa.Index("uq_items_sku", "sku", unique=True),
-)
-sa.Table(
-    "migration_log",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("rev", sa.String(20), nullable=False),
-)
-"""
-
-# what env.py sees of its target, written where the test can read it
-RECORD_TARGET = """
-import os as _os
-
-_target = context.get_fleet_target()
-if _target is not None and _os.environ.get("FLEET_SEEN_DIR"):
-    with open(_os.path.join(_os.environ["FLEET_SEEN_DIR"], _target.name), "w") as _fh:
-        _fh.write(f"{_target.schema}|{config.get_main_option('version_table_schema')}")
-"""
-
-REVISIONS = {
-    "r1": (
-        None,
-        """
-        op.create_table(
-            "items",
-            sa.Column("id", sa.Integer, primary_key=True),
-            sa.Column("sku", sa.String(20), nullable=False),
-        )
-        op.create_table(
-            "migration_log",
-            sa.Column("id", sa.Integer, primary_key=True),
-            sa.Column("rev", sa.String(20), nullable=False),
-        )
-        """,
-        """
-        op.drop_table("migration_log")
-        op.drop_table("items")
-        """,
-    ),
-    "r2": (
-        "r1",
-        """
-        op.add_column("items", sa.Column("note", sa.String(50)))
-        """,
-        """
-        with op.batch_alter_table("items") as batch_op:
-            batch_op.drop_column("note")
-        """,
-    ),
-    "r3": (
-        "r2",
-        """
-        op.create_index("uq_items_sku", "items", ["sku"], unique=True)
-        """,
-        """
-        op.drop_index("uq_items_sku", table_name="items")
-        """,
-    ),
-}
-
-
-def _revision_file(rev: str) -> str:
-    down, upgrade, downgrade = REVISIONS[rev]
-
-    def body(code: str) -> str:
-        return textwrap.indent(textwrap.dedent(code).strip(), "    ")
-
-    log_down = (
-        ""
-        if rev == "r1"
-        else (f"    op.execute(\"DELETE FROM migration_log WHERE rev = '{rev}'\")\n")
-    )
-    return (
-        f'"""{rev}"""\n'
-        "import sqlalchemy as sa\n\n"
-        "from schemadiff import op\n\n"
-        f"revision = {rev!r}\n"
-        f"down_revision = {down!r}\n"
-        "branch_labels = None\n"
-        "depends_on = None\n\n\n"
-        "def upgrade():\n"
-        f"{body(upgrade)}\n"
-        f"    op.execute(\"INSERT INTO migration_log (rev) VALUES ('{rev}')\")\n\n\n"
-        "def downgrade():\n"
-        f"{log_down}{body(downgrade)}\n"
-    )
 
 
 @dataclass
@@ -188,20 +90,7 @@ class Fleet:
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     tmp = tmp_path_factory.mktemp("fleet")
-    project = make_project(tmp, url="sqlite:///unused.db")
-    (project / "models.py").write_text(MODELS, "utf-8")
-    env_py = project / "migrations" / "env.py"
-    env_py.write_text(
-        env_py.read_text("utf-8").replace(
-            "target_metadata = None",
-            "from models import metadata as target_metadata\n" + RECORD_TARGET,
-        ),
-        "utf-8",
-    )
-    for rev in ("r1", "r2"):
-        (project / "migrations" / "versions" / f"{rev}.py").write_text(
-            _revision_file(rev), "utf-8"
-        )
+    project = make_fleet_project(tmp, ("r1", "r2"))
     tag = uuid.uuid4().hex[:6]
     pg_schemas = [f"fleet_{tag}_{n:02d}" for n in range(1, 13)]
     maria_dbs = [f"fleet_{tag}_m{n}" for n in range(1, 5)]
@@ -322,7 +211,7 @@ def test_one_failing_target_does_not_stop_the_others(fleet: Fleet) -> None:
     # a duplicate only pg_07 has makes r3's unique index fail there
     fleet.execute("pg_07", "INSERT INTO items (sku) VALUES ('dup'), ('dup')")
     (fleet.project / "migrations" / "versions" / "r3.py").write_text(
-        _revision_file("r3"), "utf-8"
+        revision_file("r3"), "utf-8"
     )
     code, doc = fleet.run("upgrade")
     assert code == 1
