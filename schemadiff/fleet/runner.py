@@ -224,13 +224,10 @@ def run_fleet(
     queued = 0
 
     def on_sigint(signum: int, frame: Any) -> None:
+        # Only flags here: writing from a signal handler could re-enter a
+        # stream the main loop is writing to.
         state["interrupts"] += 1
         pool.stop.set()
-        if state["interrupts"] == 1 and progress.live:
-            sys.stderr.write(
-                "\nInterrupted: no new targets; running ones stop after their "
-                "current revision (Ctrl-C again to kill them)\n"
-            )
 
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, on_sigint) if in_main else None
@@ -243,6 +240,13 @@ def run_fleet(
             if state["interrupts"] >= 2:
                 force = True
                 break
+            if state["interrupts"] and not stopping and not config.messaging_quiet:
+                sys.stderr.write(
+                    ("\n" if progress.live else "")
+                    + "Interrupted: no new targets; running ones stop after their "
+                    "current revision (Ctrl-C again to kill them)\n"
+                )
+                sys.stderr.flush()
             stopping = stopping or state["interrupts"] > 0
             while (
                 not stopping
