@@ -644,7 +644,7 @@ def fleet_upgrade_cmd(ctx: click.Context, revision: str, **kw: Any) -> None:
 @_fleet_options
 @click.pass_context
 def fleet_downgrade_cmd(ctx: click.Context, revision: str, **kw: Any) -> None:
-    """Downgrade every target to REVISION (e.g. -1, base, a revision id)."""
+    """Downgrade every target to REVISION (-1, base, an id)."""
     _fleet(ctx, "downgrade", revision, **kw)
 
 
@@ -660,5 +660,7 @@ def fleet_current_cmd(ctx: click.Context, **kw: Any) -> None:
 @_fleet_options
 @click.pass_context
 def fleet_check_cmd(ctx: click.Context, **kw: Any) -> None:
-    """Run the drift check on every target; exit 1 on drift, 2 on errors."""
+    """Compare the models with every target, grouped by drift.
+
+    Exit 1 when a target drifted, 2 when one could not be checked."""
     _fleet(ctx, "check", None, **kw)
