@@ -63,7 +63,7 @@ class ConfigSpec:
             options,
             SimpleNamespace(x=x, quiet=False, raiseerr=False, cmd="fleet"),
             os.getcwd(),
-            dict(os.environ),
+            {k: v for k, v in os.environ.items() if k not in _NOT_PASSED},
         )
 
     def enter(self) -> None:
@@ -88,6 +88,11 @@ class ConfigSpec:
         for key, value in self.main_options.items():
             config.set_main_option(key, value)
         return config
+
+
+#: The templates' env.py lets SCHEMADIFF_URL replace sqlalchemy.url; in a
+#: fleet the targets file names every URL, so workers never see it.
+_NOT_PASSED = ("SCHEMADIFF_URL",)
 
 
 def _absolute(path: str | None) -> str | None:

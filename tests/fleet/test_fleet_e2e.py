@@ -134,6 +134,8 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     env = {
         "FLEET_PG_URL": pg.render_as_string(hide_password=False),
         "FLEET_SEEN_DIR": str(seen),
+        # the template's override of sqlalchemy.url must not redirect targets
+        "SCHEMADIFF_URL": f"sqlite:///{tmp / 'wrong.db'}",
     }
     try:
         yield Fleet(project, targets_file, urls, schemas, env)
@@ -198,6 +200,8 @@ def test_upgrade_brings_every_target_to_head(fleet: Fleet) -> None:
     )
     assert (seen / "maria_2").read_text() == f"{fleet.schemas['maria_2']}|None"
     assert (seen / "sqlite_1").read_text() == "None|None"
+
+    assert not (seen.parent / "wrong.db").exists()
 
     # re-running finds nothing to do anywhere
     code, doc = fleet.run("upgrade")
