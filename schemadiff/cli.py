@@ -617,3 +617,101 @@ def check_cmd(
 def adopt_cmd(ctx: click.Context, path: str, dry_run: bool) -> None:
     """Turn the Alembic project at PATH (alembic.ini's folder) into a schemadiff one."""
     _run(ctx, "adopt", path, needs_config=False, dry_run=dry_run)
+
+
+# --------------------------------------------------------------------- fleet
+
+
+@main.group("fleet")
+def fleet_group() -> None:
+    """Run a command on every database of a targets file, in parallel."""
+
+
+def _fleet_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(
+        [
+            click.option(
+                "--targets",
+                "targets",
+                required=True,
+                metavar="FILE",
+                help="The targets file (TOML: [[target]] name/url/schema, [source]).",
+            ),
+            click.option(
+                "-j",
+                "--jobs",
+                type=click.IntRange(min=1),
+                help="Worker processes (default: the number of CPUs).",
+            ),
+            click.option(
+                "--only",
+                multiple=True,
+                metavar="NAME",
+                help="Only these targets (names or patterns; repeatable).",
+            ),
+            click.option(
+                "--fail-fast",
+                is_flag=True,
+                help="Start no new target once one has failed.",
+            ),
+            click.option(
+                "--format",
+                "output_format",
+                type=click.Choice(["text", "json"]),
+                default="text",
+                show_default=True,
+                help="Report format.",
+            ),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
+def _fleet(ctx: click.Context, action: str, revision: str | None, **kw: Any) -> None:
+    _run(
+        ctx.find_root(),
+        "fleet",
+        action,
+        error_exit=2 if action == "check" else 1,
+        revision=revision,
+        targets=kw.pop("targets"),
+        only=list(kw.pop("only")),
+        **kw,
+    )
+
+
+@fleet_group.command("upgrade", context_settings=_ACCEPT_DASH_ARGS)
+@click.argument("revision", default="head", callback=_revision_argument)
+@_fleet_options
+@click.pass_context
+def fleet_upgrade_cmd(ctx: click.Context, revision: str, **kw: Any) -> None:
+    """Upgrade every target to REVISION (default: head)."""
+    _fleet(ctx, "upgrade", revision, **kw)
+
+
+@fleet_group.command("downgrade", context_settings=_ACCEPT_DASH_ARGS)
+@click.argument("revision", callback=_revision_argument)
+@_fleet_options
+@click.pass_context
+def fleet_downgrade_cmd(ctx: click.Context, revision: str, **kw: Any) -> None:
+    """Downgrade every target to REVISION (-1, base, an id)."""
+    _fleet(ctx, "downgrade", revision, **kw)
+
+
+@fleet_group.command("current")
+@_fleet_options
+@click.pass_context
+def fleet_current_cmd(ctx: click.Context, **kw: Any) -> None:
+    """Show which revision each target is at, grouped."""
+    _fleet(ctx, "current", None, **kw)
+
+
+@fleet_group.command("check")
+@_fleet_options
+@click.pass_context
+def fleet_check_cmd(ctx: click.Context, **kw: Any) -> None:
+    """Compare the models with every target, grouped by drift.
+
+    Exit 1 when a target drifted, 2 when one could not be checked."""
+    _fleet(ctx, "check", None, **kw)

@@ -12,7 +12,7 @@ import re
 from typing import Any, ClassVar, TextIO
 
 from sqlalchemy import literal, text
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import URL, Connection, Dialect
 from sqlalchemy.schema import (
     AddConstraint,
     Column,
@@ -214,6 +214,21 @@ class DefaultImpl:
 
     def start_migrations(self) -> None:
         """Hook called when a run begins; per-run state can be set up here."""
+
+    @classmethod
+    def fleet_target_url(cls, url: URL, schema: str | None) -> tuple[URL, str | None]:
+        """Where a fleet target (``schemadiff fleet``) with ``schema`` runs:
+        the URL env.py connects with and the version table's schema.
+
+        Generic dialects have no notion of a tenant schema the connection can
+        be pointed at, so a schema is refused rather than silently ignored.
+        """
+        if schema is None:
+            return url, None
+        raise CommandError(
+            f"{url.get_backend_name()} fleet targets take no 'schema'; give each "
+            "target its own url"
+        )
 
     def requires_recreate_in_batch(self, batch_op: Any) -> bool:
         """Whether batch mode must rebuild the table ("move and copy")."""

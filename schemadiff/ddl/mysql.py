@@ -16,6 +16,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import schema as sa_schema
 from sqlalchemy import text
 from sqlalchemy import types as sqltypes
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import DDLCompiler
 
@@ -128,6 +129,14 @@ _MYSQL_ESCAPED = re.compile("[" + "".join(_MYSQL_ESCAPES) + "]")
 class MySQLImpl(DefaultImpl):
     __dialect__ = ("mysql", "mariadb")
     transactional_ddl = False
+
+    @classmethod
+    def fleet_target_url(cls, url: URL, schema: str | None) -> tuple[URL, str | None]:
+        """A schema is a database here: the target connects to it, and the
+        version table lives there without a qualifier."""
+        if schema is None:
+            return url, None
+        return url.set(database=schema), None
 
     def _refuse(self, message: str) -> NoReturn:
         """Refuse a statement that can't be written safely.  Offline, a revision

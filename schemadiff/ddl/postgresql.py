@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from sqlalchemy import types as sqltypes
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import Column
 from sqlalchemy.sql.compiler import DDLCompiler
@@ -46,6 +47,27 @@ class PostgresqlImpl(DefaultImpl):
             lambda m: _E_ESCAPES.get(m.group(0), f"\\x{ord(m.group(0)):02x}"), body
         )
         return f"E'{body}'"
+
+    @classmethod
+    def fleet_target_url(cls, url: URL, schema: str | None) -> tuple[URL, str | None]:
+        """A tenant schema becomes the session's ``search_path`` (libpq's
+        ``options`` in the URL, so an unmodified env.py connects into it) and
+        the version table's schema (so each tenant has its own table and lock).
+        """
+        if schema is None:
+            return url, None
+        if not schema or any(c.isspace() or c in '\\"' for c in schema):
+            raise CommandError(
+                f"Schema {schema!r} can't be a search_path: use a name without "
+                "spaces, quotes or backslashes"
+            )
+        plain = schema == schema.lower() and schema.replace("_", "a").isalnum()
+        setting = f"-csearch_path={schema if plain else chr(34) + schema + chr(34)}"
+        existing = url.query.get("options")
+        if isinstance(existing, tuple):
+            existing = " ".join(existing)
+        options = f"{existing} {setting}" if existing else setting
+        return url.update_query_dict({"options": options}), schema
 
     def _create_named_type(self, type_: Any) -> None:
         """A new ENUM must exist before a column can use it (CREATE TABLE does this

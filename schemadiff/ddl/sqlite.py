@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import schema as sa_schema
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.elements import ClauseElement
@@ -65,6 +66,16 @@ class SQLiteImpl(DefaultImpl):
             elif chunk:
                 pieces.append(f"'{chunk}'")
         return "(" + " || ".join(pieces) + ")"
+
+    @classmethod
+    def fleet_target_url(cls, url: URL, schema: str | None) -> tuple[URL, str | None]:
+        """A SQLite target is its file; there is no schema to point it at."""
+        if schema is None:
+            return url, None
+        raise CommandError(
+            f"SQLite fleet targets take no 'schema' (got {schema!r}): one file "
+            "per target, named by its url"
+        )
 
     def _exec(self, construct: Any, *args: Any, **kw: Any) -> Any:
         if not self.as_sql:

@@ -113,6 +113,16 @@ class EnvironmentContext:
         """The ``--tag`` value, for env.py scripts that want one."""
         return self.context_opts.get("tag")
 
+    def get_fleet_target(self) -> Any:
+        """The target ``schemadiff fleet`` runs this env.py for, or None.
+
+        A :class:`schemadiff.fleet.Target` (``name``, ``url``, ``schema``).
+        env.py rarely needs it: the fleet already points ``sqlalchemy.url``
+        (and, for a schema target, ``version_table_schema``) at the target.
+        """
+        attributes = getattr(self.config, "attributes", None) or {}
+        return attributes.get("fleet_target")
+
     def get_x_argument(self, as_dictionary: bool = False) -> Any:
         """The ``-x`` values: a list, or a dict of ``KEY=VALUE`` pairs.
 

@@ -339,7 +339,13 @@ class MigrationContext:
         current = tuple(heads)
         steps = list(steps)
         progress = Progress(len(steps), log)
+        # A caller that runs many databases (schemadiff.fleet) is told of each
+        # step and may ask the run to stop between two revisions.
+        observer = self.opts.get("run_observer")
         for step in steps:
+            if observer is not None and observer.should_stop():
+                log.info("Stopping before %s: the run was interrupted", step)
+                break
             with self.begin_transaction(_per_migration=True):
                 if self.as_sql and not current:
                     # A script starting from nothing creates the table itself
@@ -354,6 +360,8 @@ class MigrationContext:
                 current = self._version_table.apply(current, removed, added)
                 self._notify(step, current, kw)
             progress.finished(step)
+            if observer is not None:
+                observer.applied(step, current)
         # Ending at ``base`` leaves the (empty) version table in place, as
         # online: an offline script must leave the state the online run does.
         return current
