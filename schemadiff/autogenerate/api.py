@@ -14,6 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
 from schemadiff.autogenerate.compare import comparators, compare_models
+from schemadiff.autogenerate.compare_enums import (
+    compare_enums,
+    metadata_enums,
+    reflect_enums,
+)
 from schemadiff.autogenerate.model import drop_implicit_indexes
 from schemadiff.autogenerate.reflect import (
     metadata_model,
@@ -82,10 +87,24 @@ def produce_revision_ops(
     meta_model = metadata_model(autogen_context, schemas)
     drop_implicit_indexes(conn_model, meta_model, autogen_context.normaliser)
     compare_models(autogen_context, upgrade_ops, conn_model, meta_model)
+    _compare_types(autogen_context, upgrade_ops, conn_model, meta_model, schemas)
     if comparators.has("schema", autogen_context.dialect.name):
         comparators.dispatch("schema", autogen_context.dialect.name)(
             autogen_context, upgrade_ops, schemas
         )
+
+
+def _compare_types(
+    ctx: AutogenContext,
+    upgrade_ops: ops.UpgradeOps,
+    conn_model: Any,
+    meta_model: Any,
+    schemas: list[str | None],
+) -> None:
+    """Schema objects that live beside the tables (named ENUM types)."""
+    meta_model.enums = metadata_enums(ctx, meta_model)
+    conn_model.enums = reflect_enums(ctx, schemas, meta_model.enums)
+    compare_enums(ctx, upgrade_ops, conn_model.enums, meta_model.enums, schemas)
 
 
 class AutogenContext:

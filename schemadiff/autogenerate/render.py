@@ -1135,3 +1135,7 @@ def render_migration_script(ctx: Any, script: Any) -> dict[str, str]:
     imports = set(getattr(script, "imports", ()) or ()) | _imports(ctx)
     template_args["imports"] = "\n".join(sorted(imports))
     return template_args
+
+
+# renderers of directives that live in modules of their own
+from schemadiff.autogenerate import render_enum  # noqa: E402,F401

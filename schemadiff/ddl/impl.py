@@ -141,6 +141,22 @@ class DefaultImpl:
     def emit_commit(self) -> None:
         self.static_output("COMMIT" + self.command_terminator)
 
+    # ------------------------------------------------------------ enum types
+    def create_enum(self, name: str, values: Any, schema: str | None) -> None:
+        self._no_enum_types("create_enum")
+
+    def drop_enum(self, name: str, schema: str | None) -> None:
+        self._no_enum_types("drop_enum")
+
+    def sync_enum_values(self, name: str, *args: Any, **kw: Any) -> None:
+        self._no_enum_types("sync_enum_values")
+
+    def _no_enum_types(self, op_name: str) -> None:
+        raise CommandError(
+            f"{op_name}: {self.dialect.name} has no named ENUM types (an ENUM "
+            "there is part of its column: change the column with alter_column)"
+        )
+
     # ------------------------------------------------------------ migrations
 
     @property

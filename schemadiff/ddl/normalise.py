@@ -211,6 +211,21 @@ class Normaliser:
                 scope=ObjectScope.DEFAULT,
             )
 
+    # -------------------------------------------------------------- enum types
+    def read_enums(
+        self, connection: Connection, schemas: Sequence[str]
+    ) -> dict[Any, Any]:
+        """Named ENUM types of ``schemas`` with the columns using them
+        (``{(schema, name): {"values", "columns"}}``); none by default."""
+        return {}
+
+    def native_enum(
+        self, type_: sqltypes.TypeEngine[Any]
+    ) -> tuple[str | None, str, tuple[str, ...], bool] | None:
+        """``(schema, name, values, is_array)`` when a model column of this
+        type uses a named ENUM type of its own on this dialect."""
+        return None
+
     # ------------------------------------------------------------------- types
     def type_signature(self, type_: sqltypes.TypeEngine[Any]) -> str | None:
         """A canonical spelling of ``type_`` on this dialect; None if unknown."""

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
+from sqlalchemy import types as sqltypes
+from sqlalchemy.engine import Connection
 
+from schemadiff.ddl import postgresql_catalog
 from schemadiff.ddl.normalise import Normaliser, split_literals
 
 _TYPE_WORDS = r"(?:varying|precision|without|with|time|zone)"
@@ -79,3 +83,22 @@ class PostgresqlNormaliser(Normaliser):
     def is_implicit_default(self, text: str, column: sa.Column[Any]) -> bool:
         # SERIAL columns carry nextval('<table>_<col>_seq'::regclass)
         return text.strip().lower().startswith("nextval(")
+
+    def read_enums(
+        self, connection: Connection, schemas: Sequence[str]
+    ) -> dict[Any, Any]:
+        return postgresql_catalog.read_enums(connection, schemas)
+
+    def native_enum(
+        self, type_: sqltypes.TypeEngine[Any]
+    ) -> tuple[str | None, str, tuple[str, ...], bool] | None:
+        is_array = isinstance(type_, sqltypes.ARRAY)
+        if is_array:
+            type_ = type_.item_type  # type: ignore[attr-defined]
+        if isinstance(type_, sqltypes.TypeDecorator):
+            type_ = type_.impl_instance
+        if not isinstance(type_, sqltypes.Enum) or not type_.native_enum:
+            return None
+        if not type_.name:
+            return None
+        return type_.schema, str(type_.name), tuple(type_.enums), is_array

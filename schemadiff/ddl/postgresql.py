@@ -21,10 +21,11 @@ from sqlalchemy.sql.compiler import DDLCompiler
 
 from schemadiff.ddl import base
 from schemadiff.ddl.impl import DefaultImpl
+from schemadiff.ddl.postgresql_enum import PostgresqlEnumMixin
 from schemadiff.util import CommandError
 
 
-class PostgresqlImpl(DefaultImpl):
+class PostgresqlImpl(PostgresqlEnumMixin, DefaultImpl):
     __dialect__ = "postgresql"
     transactional_ddl = True
 

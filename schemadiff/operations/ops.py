@@ -1971,3 +1971,13 @@ class MigrationScript(MigrateOperation):
 def _as_list(value: Any) -> list[Any]:
     """None, one item or a list/tuple of them, as a list."""
     return list(to_tuple(value))
+
+
+# directives that live in modules of their own, importable from here as well
+from schemadiff.operations.ops_enum import (  # noqa: E402
+    CreateEnumOp,
+    DropEnumOp,
+    SyncEnumValuesOp,
+)
+
+__all__ += ["CreateEnumOp", "DropEnumOp", "SyncEnumValuesOp"]

@@ -48,6 +48,10 @@ def zoo(backend_name: str, naming: dict[str, str] = NAMING) -> sa.MetaData:
     if backend_name == "postgresql":
         types.append_column(sa.Column("arr", postgresql.ARRAY(sa.Integer)))
         types.append_column(sa.Column("jsb", postgresql.JSONB))
+        # a named ENUM shared by two columns, one of them an array of it
+        types.append_column(
+            sa.Column("moods", postgresql.ARRAY(sa.Enum("happy", "sad", name="mood")))
+        )
     sa.Table(
         "defaults",
         md,
