@@ -32,6 +32,10 @@ import sqlalchemy as sa
 from sqlalchemy.sql import naming
 from sqlalchemy.sql.naming import conv
 
+from schemadiff.autogenerate.compare_checks import (
+    conditions_differ,
+    type_without_tracked_check,
+)
 from schemadiff.autogenerate.model import (
     CheckModel,
     ColumnModel,
@@ -229,6 +233,7 @@ def _compare_columns(
         ):
             continue
         alter = _compare_column(ctx, key, conn_col, meta_col)
+        alter.modify_type = type_without_tracked_check(alter.modify_type, name, meta_t)
         if alter.has_changes():
             modify.ops.append(alter)
 
@@ -481,7 +486,7 @@ def _compare_checks(
     conn_t: TableModel,
     meta_t: TableModel,
 ) -> _DropsAndAdds:
-    """Named checks, matched by name; a changed condition is not seen.
+    """Named checks, matched by name; a changed condition is a drop plus an add.
 
     A database check whose name the backend made up (for an unnamed check in
     the models) is left alone unless the models use that name.  A type's own
@@ -507,8 +512,17 @@ def _compare_checks(
                 # "ck" convention from naming it again when the op runs
                 check.obj.name = conv(check.name)
             drops.append(ops.DropConstraintOp.from_constraint(check.obj))
+    conn_by_name = {c.name: c for c in conn_t.checks}
     for check in meta_t.checks:
         if check.name in conn_names:
+            changed = _changed_check(ctx, conn_by_name[check.name], check)
+            if changed:
+                if final_names:
+                    conn_by_name[check.name].obj.name = conv(check.name)
+                drops.append(
+                    ops.DropConstraintOp.from_constraint(conn_by_name[check.name].obj)
+                )
+                adds.append(_create_check(ctx, key, check))
             continue
         if (
             check.type_bound
@@ -521,6 +535,15 @@ def _compare_checks(
         ):
             adds.append(_create_check(ctx, key, check))
     return drops, adds
+
+
+def _changed_check(ctx: AutogenContext, conn: CheckModel, meta: CheckModel) -> bool:
+    """Same name, another condition (see :mod:`.compare_checks`)."""
+    if not conditions_differ(ctx.normaliser, conn, meta):
+        return False
+    return ctx.run_object_filters(
+        meta.obj, meta.name, "check_constraint", False, conn.obj
+    )
 
 
 def _convention_renames_checks(ctx: AutogenContext) -> bool:

@@ -49,6 +49,8 @@ _MODULES = {
 _LITERAL = re.compile(r"'(?:[^']|'')*'")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _SPACES = re.compile(r"\s+")
+#: one operand of a simple comparison: a literal, a (quoted) name or a number
+_OPERAND = r"('(?:[^']|'')*'|[\w.\"`:+-]+)"
 
 
 def get_normaliser(dialect: Dialect) -> Normaliser:
@@ -331,6 +333,41 @@ class Normaliser:
                 out.append(chunk)
         result = "".join(out)
         return self.expression_synonyms.get(result, result)
+
+    #: regex rewrites applied, in order, to a CHECK condition's expression
+    #: signature (see :meth:`condition_signature`)
+    condition_rewrites: ClassVar[Sequence[tuple[str, str]]] = (
+        (r"!=", "<>"),
+        # a number the catalog quotes ('-1.5'::numeric) is still that number
+        (r"'([+-]?\d+(?:\.\d+)?)'", r"\1"),
+    )
+
+    #: rewrites of the condition's text (case-insensitive, before the
+    #: signature loses word boundaries); both sides get them
+    condition_text_rewrites: ClassVar[Sequence[tuple[str, str]]] = (
+        # PostgreSQL expands BETWEEN
+        (
+            rf"{_OPERAND}\s+not\s+between\s+{_OPERAND}\s+and\s+{_OPERAND}",
+            r"(\1 < \2 OR \1 > \3)",
+        ),
+        (
+            rf"{_OPERAND}\s+between\s+{_OPERAND}\s+and\s+{_OPERAND}",
+            r"(\1 >= \2 AND \1 <= \3)",
+        ),
+        # ... and an IN list of one element
+        (r"\bnot\s+in\s*\(\s*" + _OPERAND + r"\s*\)", r"<> \1"),
+        (r"\bin\s*\(\s*" + _OPERAND + r"\s*\)", r"= \1"),
+    )
+
+    def condition_signature(self, text: str) -> str:
+        """Canonical form of a CHECK condition: the expression signature plus
+        this dialect's rewrites of how its catalog spells operators back."""
+        for pattern, repl in self.condition_text_rewrites:
+            text = re.sub(pattern, repl, text, flags=re.IGNORECASE)
+        sig = self.expression_signature(text)
+        for pattern, repl in self.condition_rewrites:
+            sig = re.sub(pattern, repl, sig)
+        return sig
 
     def partial_index_where(self, index: sa.Index) -> Any:
         """The WHERE condition of a partial index (model or reflected); None

@@ -60,6 +60,12 @@ class MySQLNormaliser(Normaliser):
         "localtimestamp": "current_timestamp",
     }
 
+    condition_rewrites = (
+        *Normaliser.condition_rewrites,
+        # MariaDB stores length() as octet_length()
+        (r"(?<![\w.])octet_length", "length"),
+    )
+
     def __init__(self, dialect: Any) -> None:
         super().__init__(dialect)
         if getattr(dialect, "is_mariadb", False):

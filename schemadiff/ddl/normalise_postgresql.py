@@ -46,6 +46,18 @@ class PostgresqlNormaliser(Normaliser):
         (r"^BOOL$", "BOOLEAN"),
     )
 
+    condition_rewrites = (
+        *Normaliser.condition_rewrites,
+        # x IN (...) comes back as x = ANY (ARRAY[...]), NOT IN as <> ALL
+        (r"=anyarray", "in"),
+        (r"<>allarray", "notin"),
+        # LIKE family as operators
+        (r"!~~\*", "notilike"),
+        (r"~~\*", "ilike"),
+        (r"!~~", "notlike"),
+        (r"~~", "like"),
+    )
+
     def is_system_schema(self, name: str) -> bool:
         # pg_catalog and pg_toast, plus each session's pg_temp_<n> and
         # pg_toast_temp_<n>

@@ -137,6 +137,9 @@ def _checks(md: sa.MetaData, backend_name: str) -> sa.Table:
         sa.CheckConstraint("qty >= 0 AND (price IS NULL OR price > -1.5)", "sane"),
         sa.CheckConstraint("status IN ('new', 'done')", name="status_known"),
         sa.CheckConstraint("length(code) > 2 OR code IS NULL", name="code_len"),
+        sa.CheckConstraint("qty BETWEEN -5 AND 5000", name="qty_range"),
+        sa.CheckConstraint("code LIKE 'c%' OR code IS NULL", name="code_like"),
+        sa.CheckConstraint("status NOT IN ('lost')", name="status_not_lost"),
     )
     table.append_constraint(sa.CheckConstraint(table.c.qty != 13, name="unlucky"))
     return table
@@ -155,6 +158,9 @@ def test_identical_schema_has_no_diffs(backend):
         "ck_checked_code_len",
         "ck_checked_unlucky",
         "ck_checked_sz",
+        "ck_checked_qty_range",
+        "ck_checked_code_like",
+        "ck_checked_status_not_lost",
     }
     if backend.name != "mariadb":
         expected.add("ck_checked_qty_small")
