@@ -36,6 +36,7 @@ from schemadiff.autogenerate.compare_checks import (
     conditions_differ,
     type_without_tracked_check,
 )
+from schemadiff.autogenerate.compare_keys import compare_primary_keys
 from schemadiff.autogenerate.model import (
     CheckModel,
     ColumnModel,
@@ -170,8 +171,16 @@ def compare_models(
         index_drops, index_adds = _compare_indexes(ctx, conn_t, meta_t)
         fk_drops, fk_adds = _compare_foreign_keys(ctx, conn_t, meta_t)
         check_drops, check_adds = _compare_checks(ctx, key, conn_t, meta_t)
+        pk_drops, pk_adds = compare_primary_keys(ctx, conn_t, meta_t)
         modify.ops.extend(
-            fk_drops + index_drops + check_drops + index_adds + check_adds + fk_adds
+            fk_drops
+            + pk_drops
+            + index_drops
+            + check_drops
+            + pk_adds
+            + index_adds
+            + check_adds
+            + fk_adds
         )
         _compare_table_comment(ctx, modify, key, conn_t, meta_t)
         _dispatch_table(ctx, modify, key, conn_t.table, meta_t.table)

@@ -120,6 +120,9 @@ class Normaliser:
     system_schemas: ClassVar[frozenset[str]] = frozenset({"information_schema"})
     #: the backend implements UNIQUE constraints as unique indexes (MySQL)
     unique_constraints_are_indexes: ClassVar[bool] = False
+    #: the primary key's own name comes back from reflection (MySQL calls
+    #: every one PRIMARY)
+    keeps_primary_key_name: ClassVar[bool] = True
     #: indexes on expressions come back from reflection
     reflects_expression_indexes: ClassVar[bool] = True
     #: ``add_column`` also creates the CHECK of the column's type (Boolean,
@@ -411,6 +414,10 @@ class Normaliser:
 
     def reflected_name(self, name: str | None) -> str | None:
         """The name of a reflected constraint/index as the model would spell it."""
+        return name
+
+    def primary_key_name(self, name: str | None) -> str | None:
+        """The name ``drop_constraint`` should use for a reflected primary key."""
         return name
 
     def is_implicit_default(self, text: str, column: sa.Column[Any]) -> bool:

@@ -60,11 +60,16 @@ class MySQLNormaliser(Normaliser):
         "localtimestamp": "current_timestamp",
     }
 
+    keeps_primary_key_name: ClassVar[bool] = False
     condition_rewrites = (
         *Normaliser.condition_rewrites,
         # MariaDB stores length() as octet_length()
         (r"(?<![\w.])octet_length", "length"),
     )
+
+    def primary_key_name(self, name: str | None) -> str | None:
+        # reflection gives no name; DROP PRIMARY KEY needs none, the op does
+        return name or "PRIMARY"
 
     def __init__(self, dialect: Any) -> None:
         super().__init__(dialect)

@@ -99,6 +99,12 @@ def zoo(backend_name: str, naming: dict[str, str] = NAMING) -> sa.MetaData:
         sa.ForeignKeyConstraint(["other"], ["parent.id"], name="named_fk"),
     )
     _checks(md, backend_name)
+    sa.Table(
+        "composite",
+        md,
+        sa.Column("a", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("b", sa.String(10), primary_key=True),
+    )
     if backend_name == "postgresql":
         sa.Index("ix_expr", sa.func.lower(parent.c.code))
         sa.Index("ix_partial", parent.c.b, postgresql_where=parent.c.b > 5)
@@ -238,3 +244,13 @@ def test_identical_schema_reflected_twice_has_no_diffs(backend):
     with backend.engine.connect() as conn:
         reflected.reflect(conn)
     assert diffs(backend.engine, reflected) == []
+
+
+def test_identical_schema_with_unnamed_primary_keys_has_no_diffs(backend):
+    """Without a "pk" convention the backend names each key itself
+    (PostgreSQL ``<table>_pkey``); a model key without a name accepts it."""
+    md = zoo(backend.name, {k: v for k, v in NAMING.items() if k != "pk"})
+    create(backend.engine, md)
+    assert diffs(backend.engine, md) == []
+    pk = sa.inspect(backend.engine).get_pk_constraint("composite")
+    assert pk["constrained_columns"] == ["a", "b"]

@@ -166,3 +166,65 @@ def test_mariadb_set_values(mariadb_backend, tmp_path):
     assert list(col["type"].values) == ["a", "b", "c"]
     assert col["nullable"] is False
     assert col["comment"] == "the kind"
+
+
+PK = """
+metadata = sa.MetaData(naming_convention={"pk": "%s_%%(table_name)s"})
+sa.Table("t", metadata,
+    sa.Column("a", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("b", sa.Integer, primary_key=%s, autoincrement=False),
+)
+"""
+
+
+def _pk(engine: sa.Engine) -> tuple[str | None, list[str]]:
+    pk = sa.inspect(engine).get_pk_constraint("t")
+    return pk["name"], pk["constrained_columns"]
+
+
+def test_primary_key_columns(backend, tmp_path):
+    before, after = PK % ("pk", False), PK % ("pk", True)
+    name = "PRIMARY" if backend.name == "mariadb" else "pk_t"
+    run = change(
+        backend,
+        tmp_path,
+        before,
+        after,
+        [
+            (
+                "modify_table",
+                None,
+                "t",
+                [
+                    ("alter_column", "b", {"nullable": False}),
+                    ("drop_constraint", name, "primary"),
+                    ("create_pk", "pk_t", ("a", "b")),
+                ],
+            )
+        ],
+    )
+    assert _pk(backend.engine)[1] == ["a"]
+    cli(run.project, "upgrade", "head")
+    assert _pk(backend.engine)[1] == ["a", "b"]
+
+
+def test_primary_key_name(backend, tmp_path):
+    """Renamed where the backend keeps the name; MariaDB has none to keep."""
+    before, after = PK % ("pk", True), PK % ("pkey", True)
+    expected = []
+    if backend.name != "mariadb":
+        expected = [
+            (
+                "modify_table",
+                None,
+                "t",
+                [
+                    ("drop_constraint", "pk_t", "primary"),
+                    ("create_pk", "pkey_t", ("a", "b")),
+                ],
+            )
+        ]
+    run = change(backend, tmp_path, before, after, expected)
+    cli(run.project, "upgrade", "head")
+    if backend.name != "mariadb":
+        assert _pk(backend.engine) == ("pkey_t", ["a", "b"])
