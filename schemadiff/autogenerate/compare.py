@@ -36,6 +36,7 @@ from schemadiff.autogenerate.compare_checks import (
     conditions_differ,
     type_without_tracked_check,
 )
+from schemadiff.autogenerate.compare_computed import computed_changed
 from schemadiff.autogenerate.compare_keys import compare_primary_keys
 from schemadiff.autogenerate.model import (
     CheckModel,
@@ -241,6 +242,17 @@ def _compare_columns(
             meta_col.column, name, "column", False, conn_col.column
         ):
             continue
+        if computed_changed(ctx.normaliser, conn_col, meta_col):
+            modify.ops.append(
+                ops.DropColumnOp.from_column_and_tablename(
+                    schema, tname, conn_col.column
+                )
+            )
+            column = _column_to_add(ctx, meta_col.column, meta_t)
+            modify.ops.append(
+                ops.AddColumnOp.from_column_and_tablename(schema, tname, column)
+            )
+            continue
         alter = _compare_column(ctx, key, conn_col, meta_col)
         alter.modify_type = type_without_tracked_check(alter.modify_type, name, meta_t)
         if alter.has_changes():
@@ -302,28 +314,43 @@ def _compare_column(
     if _types_differ(ctx, conn_col, meta_col):
         alter.modify_type = meta_col.type
 
-    if conn.computed_sig is not None or meta.computed_sig is not None:
-        if conn.computed_sig != meta.computed_sig:
-            log.warning(
-                "Computed column %s.%s changed; schemadiff cannot alter a "
-                "generated column, drop and re-add it by hand",
-                key[1],
-                conn.name,
-            )
-    elif conn.identity is not None or meta.identity is not None:
-        if normaliser.supports_identity and identity_differs(
-            conn.identity, meta.identity
-        ):
-            alter.modify_server_default = meta_col.identity
-    elif _defaults_differ(ctx, conn, meta):
-        alter.modify_server_default = meta_col.server_default
+    # a generated column has no default of its own; a changed one is
+    # replaced as a whole (see compare_computed)
+    if conn.computed_sig is None and meta.computed_sig is None:
+        _compare_default_or_identity(ctx, conn, meta, alter)
 
     if normaliser.supports_comments and conn.comment != meta.comment:
         alter.modify_comment = meta.comment
 
+    return _column_hooks(ctx, key, conn, meta, alter)
+
+
+def _compare_default_or_identity(
+    ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel, alter: ops.AlterColumnOp
+) -> None:
+    if conn.identity is not None or meta.identity is not None:
+        if ctx.normaliser.supports_identity and identity_differs(
+            conn.identity, meta.identity
+        ):
+            alter.modify_server_default = meta.column.identity
+            if conn.column.identity is not None:
+                # what the downgrade restores
+                alter.existing_server_default = conn.column.identity
+    elif _defaults_differ(ctx, conn, meta):
+        alter.modify_server_default = meta.column.server_default
+
+
+def _column_hooks(
+    ctx: AutogenContext,
+    key: tuple[str | None, str],
+    conn: ColumnModel,
+    meta: ColumnModel,
+    alter: ops.AlterColumnOp,
+) -> ops.AlterColumnOp:
+    """The user's "column" comparators get the last word."""
     if comparators.has("column", ctx.dialect.name):
         comparators.dispatch("column", ctx.dialect.name)(
-            ctx, alter, key[0], key[1], conn.name, conn_col, meta_col
+            ctx, alter, key[0], key[1], conn.name, conn.column, meta.column
         )
     return alter
 

@@ -842,6 +842,10 @@ def _render_alter_column(ctx: Any, op: ops.AlterColumnOp) -> str:
     if op.modify_server_default is not False:
         text = _render_server_default(ctx, op.modify_server_default)
         kw.append(f"server_default={text if text is not None else 'None'}")
+        if isinstance(op.existing_server_default, sa_schema.Identity):
+            # an identity is changed in place (SET ...), not added again
+            existing = _render_identity(ctx, op.existing_server_default)
+            kw.append(f"existing_server_default={existing}")
     elif op.existing_server_default not in (False, None):
         text = _render_server_default(ctx, op.existing_server_default)
         if text is not None:

@@ -123,6 +123,8 @@ class Normaliser:
     #: the primary key's own name comes back from reflection (MySQL calls
     #: every one PRIMARY)
     keeps_primary_key_name: ClassVar[bool] = True
+    #: what a ``Computed`` without ``persisted`` becomes (STORED or VIRTUAL)
+    computed_persisted_by_default: ClassVar[bool] = False
     #: indexes on expressions come back from reflection
     reflects_expression_indexes: ClassVar[bool] = True
     #: ``add_column`` also creates the CHECK of the column's type (Boolean,

@@ -32,6 +32,8 @@ class PostgresqlNormaliser(Normaliser):
         {"information_schema", "pg_catalog", "pg_toast"}
     )
     partial_index_option: ClassVar[str | None] = "postgresql_where"
+    #: PostgreSQL before 18 only has STORED generated columns
+    computed_persisted_by_default: ClassVar[bool] = True
     type_rewrites = (
         (r"^FLOAT\(([1-9]|1\d|2[0-4])\)$", "REAL"),
         (r"^FLOAT(\(\d+\))?$", "DOUBLE PRECISION"),

@@ -8,10 +8,12 @@ upgrade -> check -> downgrade leaves both sides clean (see ``_matrix``)."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from tests.autogenerate._autogen_project import cli
 from tests.autogenerate._matrix import change
+from tests.conftest import make_backend
 
 NAMING = """
 metadata = sa.MetaData(naming_convention={
@@ -228,3 +230,94 @@ def test_primary_key_name(backend, tmp_path):
     cli(run.project, "upgrade", "head")
     if backend.name != "mariadb":
         assert _pk(backend.engine) == ("pkey_t", ["a", "b"])
+
+
+COMPUTED = """
+sa.Table("t", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("a", sa.Integer),
+    sa.Column("g", sa.Integer, sa.Computed(%r%s)),
+)
+"""
+
+
+def _g_values(engine: sa.Engine) -> list[int]:
+    with engine.begin() as conn:
+        return [r[0] for r in conn.execute(sa.text("SELECT g FROM t ORDER BY id"))]
+
+
+def test_computed_expression(backend, tmp_path):
+    """A changed expression replaces the column; its values follow."""
+    flag = ", persisted=True" if backend.name == "postgresql" else ""
+    before, after = COMPUTED % ("a * 2", flag), COMPUTED % ("a * 3", flag)
+    replace = [("drop_column", "g"), ("add_column", "g")]
+    project_run = change(
+        backend, tmp_path, before, after, [("modify_table", None, "t", replace)]
+    )
+    with backend.engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO t (id, a) VALUES (1, 5)"))
+    assert _g_values(backend.engine) == [10]
+    cli(project_run.project, "upgrade", "head")
+    assert _g_values(backend.engine) == [15]
+    assert "sa.Computed(" in project_run.text
+
+
+@pytest.fixture(params=["sqlite", "mariadb"])
+def virtual_backend(request, tmp_path):
+    """The backends with both VIRTUAL and STORED generated columns
+    (PostgreSQL before 18 only has STORED)."""
+    instance = make_backend(request.param, tmp_path)
+    try:
+        yield instance
+    finally:
+        instance.dispose()
+
+
+def test_computed_persisted(virtual_backend, tmp_path):
+    """VIRTUAL -> STORED replaces the column."""
+    backend = virtual_backend
+    before = COMPUTED % ("a * 2", ", persisted=False")
+    after = COMPUTED % ("a * 2", ", persisted=True")
+    replace = [("drop_column", "g"), ("add_column", "g")]
+    run = change(
+        backend, tmp_path, before, after, [("modify_table", None, "t", replace)]
+    )
+    cli(run.project, "upgrade", "head")
+    col = {c["name"]: c for c in sa.inspect(backend.engine).get_columns("t")}["g"]
+    assert col["computed"]["persisted"] is True
+
+
+IDENTITY = """
+sa.Table("t", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(%s), primary_key=True),
+    sa.Column("name", sa.String(10)),
+)
+"""
+
+
+def test_identity_options(postgresql_backend, tmp_path):
+    backend = postgresql_backend
+    before = IDENTITY % "start=1, increment=1"
+    after = IDENTITY % "start=100, increment=5, maxvalue=10000, cycle=True"
+    run = change(
+        backend,
+        tmp_path,
+        before,
+        after,
+        [
+            (
+                "modify_table",
+                None,
+                "t",
+                [("alter_column", "id", {"server_default": ("identity", 100, 5)})],
+            )
+        ],
+    )
+    cli(run.project, "upgrade", "head")
+    ident = sa.inspect(backend.engine).get_columns("t")[0]["identity"]
+    assert (ident["start"], ident["increment"], ident["maxvalue"], ident["cycle"]) == (
+        100,
+        5,
+        10000,
+        True,
+    )
