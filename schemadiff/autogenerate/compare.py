@@ -37,6 +37,7 @@ from schemadiff.autogenerate.compare_checks import (
     type_without_tracked_check,
 )
 from schemadiff.autogenerate.compare_computed import computed_changed
+from schemadiff.autogenerate.compare_indexes import index_options_differ
 from schemadiff.autogenerate.compare_keys import compare_primary_keys
 from schemadiff.autogenerate.model import (
     CheckModel,
@@ -434,7 +435,8 @@ def _compare_indexes(
         pairs, conn_only, meta_only = _match_indexes(conn_items, meta_items)
         for conn_i, meta_i in pairs:
             if (conn_i.unique, conn_i.sig) == (meta_i.unique, meta_i.sig):
-                continue
+                if not index_options_differ(ctx.normaliser, conn_i, meta_i):
+                    continue
             if not _include(ctx, meta_i, "index", False, conn_i.obj):
                 continue
             drops.append(_drop_index_or_unique(conn_i))

@@ -399,6 +399,7 @@ def _build_index(
     exprs: list[str] = []
     has_expression = False
     for expr in index.expressions:
+        expr = normaliser.index_element(expr)
         if isinstance(expr, sa.Column):
             exprs.append(expr.name)
         elif isinstance(expr, str):

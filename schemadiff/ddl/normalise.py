@@ -30,7 +30,9 @@ from sqlalchemy import schema as sa_schema
 from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.engine.reflection import Inspector, ObjectKind, ObjectScope
+from sqlalchemy.sql import operators
 from sqlalchemy.sql.base import _NONE_NAME
+from sqlalchemy.sql.elements import UnaryExpression
 
 from schemadiff.ddl.impl import register_by_dialect
 
@@ -373,6 +375,28 @@ class Normaliser:
         for pattern, repl in self.condition_rewrites:
             sig = re.sub(pattern, repl, sig)
         return sig
+
+    # ----------------------------------------------------------------- indexes
+    #: DESC/ASC of an index column comes back from reflection
+    reflects_index_sorting: ClassVar[bool] = True
+
+    def index_element(self, expr: Any) -> Any:
+        """One element of an index as it should be compared: a column's
+        sort order is dropped where reflection can't see it (so a
+        ``col.desc()`` index is compared by its column there)."""
+        if self.reflects_index_sorting or not isinstance(expr, UnaryExpression):
+            return expr
+        if expr.modifier in (operators.desc_op, operators.asc_op) and isinstance(
+            expr.element, sa.Column
+        ):
+            return expr.element
+        return expr
+
+    def index_options_signature(self, index: Any) -> tuple[Any, ...]:
+        """This dialect's index options (method, included columns, operator
+        classes, prefix lengths...) in canonical form; compared with the
+        columns and the predicate."""
+        return ()
 
     def partial_index_where(self, index: sa.Index) -> Any:
         """The WHERE condition of a partial index (model or reflected); None

@@ -67,6 +67,20 @@ class MySQLNormaliser(Normaliser):
         (r"(?<![\w.])octet_length", "length"),
     )
 
+    #: DESC index columns aren't reflected (SQLAlchemy reads no COLLATION)
+    reflects_index_sorting: ClassVar[bool] = False
+
+    def index_options_signature(self, index: Any) -> tuple[Any, ...]:
+        opts = index.dialect_options["mysql"]
+        prefix = (opts.get("prefix") or "").upper() or None
+        length = opts.get("length")
+        names = [getattr(e, "name", None) for e in index.expressions]
+        if isinstance(length, int):
+            lengths = {n: length for n in names if n is not None}
+        else:
+            lengths = {getattr(k, "name", k): int(v) for k, v in (length or {}).items()}
+        return (prefix, tuple(sorted(lengths.items())))
+
     def primary_key_name(self, name: str | None) -> str | None:
         # reflection gives no name; DROP PRIMARY KEY needs none, the op does
         return name or "PRIMARY"

@@ -116,3 +116,17 @@ class PostgresqlNormaliser(Normaliser):
         if not type_.name:
             return None
         return type_.schema, str(type_.name), tuple(type_.enums), is_array
+
+    def index_options_signature(self, index: Any) -> tuple[Any, ...]:
+        opts = index.dialect_options["postgresql"]
+        using = (opts.get("using") or "btree").lower()
+        include = tuple(
+            c if isinstance(c, str) else c.name for c in opts.get("include") or ()
+        )
+        ops = tuple(
+            sorted(
+                (getattr(k, "name", k), str(v).lower())
+                for k, v in (opts.get("ops") or {}).items()
+            )
+        )
+        return (using, include, ops, bool(opts.get("nulls_not_distinct")))

@@ -14,6 +14,8 @@ class SqliteNormaliser(Normaliser):
     partial_index_option: ClassVar[str | None] = "sqlite_where"
     # SQLite drops indexes on expressions from reflection
     reflects_expression_indexes: ClassVar[bool] = False
+    #: SQLAlchemy reads no DESC from PRAGMA index_xinfo
+    reflects_index_sorting: ClassVar[bool] = False
     # ADD COLUMN can't carry a CHECK: the type's check is a directive of its own
     add_column_creates_type_checks: ClassVar[bool] = False
     type_rewrites = (

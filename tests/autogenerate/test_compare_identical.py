@@ -105,7 +105,37 @@ def zoo(backend_name: str, naming: dict[str, str] = NAMING) -> sa.MetaData:
         sa.Column("a", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("b", sa.String(10), primary_key=True),
     )
+    # a descending column (compared by its column where reflection can't
+    # see the order: SQLite, MariaDB)
+    sa.Index("ix_desc", parent.c.c.desc(), parent.c.b)
+    if backend_name == "mariadb":
+        docs = sa.Table(
+            "docs",
+            md,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("title", sa.String(200)),
+            sa.Column("body", sa.Text),
+            mysql_engine="InnoDB",
+        )
+        sa.Index("ix_title_prefix", docs.c.title, docs.c.id, mysql_length={"title": 20})
+        sa.Index("ix_body_ft", docs.c.body, mysql_prefix="FULLTEXT")
     if backend_name == "postgresql":
+        sa.Index("ix_code_hash", parent.c.code, postgresql_using="hash")
+        sa.Index(
+            "ix_b_incl",
+            parent.c.b,
+            postgresql_include=["c"],
+            postgresql_nulls_not_distinct=True,
+            unique=True,
+        )
+        sa.Index(
+            "ix_code_ops", parent.c.code, postgresql_ops={"code": "text_pattern_ops"}
+        )
+        sa.Index(
+            "ix_code_gin",
+            sa.func.to_tsvector(sa.literal_column("'english'"), parent.c.code),
+            postgresql_using="gin",
+        )
         sa.Index("ix_expr", sa.func.lower(parent.c.code))
         sa.Index("ix_partial", parent.c.b, postgresql_where=parent.c.b > 5)
         sa.Table(

@@ -321,3 +321,99 @@ def test_identity_options(postgresql_backend, tmp_path):
         10000,
         True,
     )
+
+
+PG_INDEXES = """
+t = sa.Table("t", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("a", sa.String(20)),
+    sa.Column("b", sa.Integer),
+    sa.Column("c", sa.Integer),
+)
+sa.Index("ix_method", t.c.a, postgresql_using=%r)
+sa.Index("ix_include", t.c.b, postgresql_include=%r)
+sa.Index("ix_ops", t.c.a, postgresql_ops=%r)
+sa.Index("ix_nulls", t.c.c, unique=True, postgresql_nulls_not_distinct=%r)
+sa.Index("ix_sorted", %s, t.c.b)
+sa.Index("ix_partial", t.c.b, postgresql_where=sa.text(%r))
+"""
+
+
+def test_postgresql_index_details(postgresql_backend, tmp_path):
+    before = PG_INDEXES % ("btree", [], {}, False, "t.c.a", "b > 0")
+    after = PG_INDEXES % (
+        "hash",
+        ["c"],
+        {"a": "text_pattern_ops"},
+        True,
+        "t.c.a.desc()",
+        "b > 10",
+    )
+    names = ["ix_include", "ix_method", "ix_nulls", "ix_ops", "ix_partial", "ix_sorted"]
+    cols = {
+        "ix_include": ("b",),
+        "ix_method": ("a",),
+        "ix_nulls": ("c",),
+        "ix_ops": ("a",),
+        "ix_partial": ("b",),
+        "ix_sorted": ("t.a DESC", "b"),
+    }
+    expected = [
+        (
+            "modify_table",
+            None,
+            "t",
+            [("drop_index", n) for n in names]
+            + [("create_index", n, cols[n], n == "ix_nulls") for n in names],
+        )
+    ]
+    run = change(postgresql_backend, tmp_path, before, after, expected)
+    for text in (
+        'postgresql_using="hash"',
+        'postgresql_include=["c"]',
+        'postgresql_ops={"a": "text_pattern_ops"}',
+        "postgresql_nulls_not_distinct=True",
+    ):
+        assert text in run.text
+    cli(run.project, "upgrade", "head")
+    found = {
+        i["name"]: i for i in sa.inspect(postgresql_backend.engine).get_indexes("t")
+    }
+    assert found["ix_method"]["dialect_options"]["postgresql_using"] == "hash"
+    assert found["ix_include"]["dialect_options"]["postgresql_include"] == ["c"]
+    assert found["ix_sorted"]["column_sorting"] == {"a": ("desc",)}
+
+
+MARIADB_INDEXES = """
+t = sa.Table("t", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("title", sa.String(200)),
+    sa.Column("body", sa.Text),
+)
+sa.Index("ix_title", t.c.title, mysql_length=%r)
+sa.Index("ix_body", t.c.body, %s)
+"""
+
+
+def test_mariadb_index_details(mariadb_backend, tmp_path):
+    before = MARIADB_INDEXES % (10, "mysql_length=30")
+    after = MARIADB_INDEXES % ({"title": 25}, "mysql_prefix='FULLTEXT'")
+    expected = [
+        (
+            "modify_table",
+            None,
+            "t",
+            [
+                ("drop_index", "ix_body"),
+                ("drop_index", "ix_title"),
+                ("create_index", "ix_body", ("body",), False),
+                ("create_index", "ix_title", ("title",), False),
+            ],
+        )
+    ]
+    run = change(mariadb_backend, tmp_path, before, after, expected)
+    assert 'mysql_prefix="FULLTEXT"' in run.text
+    cli(run.project, "upgrade", "head")
+    found = {i["name"]: i for i in sa.inspect(mariadb_backend.engine).get_indexes("t")}
+    assert found["ix_body"]["dialect_options"]["mysql_prefix"] == "FULLTEXT"
+    assert found["ix_title"]["dialect_options"]["mysql_length"] == {"title": 25}
