@@ -19,6 +19,11 @@ from schemadiff.autogenerate.compare_enums import (
     metadata_enums,
     reflect_enums,
 )
+from schemadiff.autogenerate.compare_sequences import (
+    compare_sequences,
+    metadata_sequences,
+    reflect_sequences,
+)
 from schemadiff.autogenerate.model import drop_implicit_indexes
 from schemadiff.autogenerate.reflect import (
     metadata_model,
@@ -101,10 +106,17 @@ def _compare_types(
     meta_model: Any,
     schemas: list[str | None],
 ) -> None:
-    """Schema objects that live beside the tables (named ENUM types)."""
+    """Schema objects that live beside the tables (named ENUM types,
+    sequences); their directives go around the table directives."""
     meta_model.enums = metadata_enums(ctx, meta_model)
     conn_model.enums = reflect_enums(ctx, schemas, meta_model.enums)
     compare_enums(ctx, upgrade_ops, conn_model.enums, meta_model.enums, schemas)
+    compare_sequences(
+        ctx,
+        upgrade_ops,
+        reflect_sequences(ctx, schemas),
+        metadata_sequences(ctx, schemas),
+    )
 
 
 class AutogenContext:

@@ -1142,4 +1142,4 @@ def render_migration_script(ctx: Any, script: Any) -> dict[str, str]:
 
 
 # renderers of directives that live in modules of their own
-from schemadiff.autogenerate import render_enum  # noqa: E402,F401
+from schemadiff.autogenerate import render_enum, render_sequence  # noqa: E402,F401

@@ -228,6 +228,14 @@ class Normaliser:
         (``{(schema, name): {"values", "columns"}}``); none by default."""
         return {}
 
+    def read_sequences(
+        self, connection: Connection, schemas: Sequence[str]
+    ) -> dict[Any, Any] | None:
+        """Free-standing sequences of ``schemas`` (``{(schema, name):
+        {start, increment, minvalue, maxvalue, cycle, cache}}``); None where
+        they are not compared."""
+        return None
+
     def native_enum(
         self, type_: sqltypes.TypeEngine[Any]
     ) -> tuple[str | None, str, tuple[str, ...], bool] | None:

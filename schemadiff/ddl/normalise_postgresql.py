@@ -103,6 +103,11 @@ class PostgresqlNormaliser(Normaliser):
     ) -> dict[Any, Any]:
         return postgresql_catalog.read_enums(connection, schemas)
 
+    def read_sequences(
+        self, connection: Connection, schemas: Sequence[str]
+    ) -> dict[Any, Any] | None:
+        return postgresql_catalog.read_sequences(connection, schemas)
+
     def native_enum(
         self, type_: sqltypes.TypeEngine[Any]
     ) -> tuple[str | None, str, tuple[str, ...], bool] | None:

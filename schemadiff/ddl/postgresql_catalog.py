@@ -70,3 +70,39 @@ def read_enums(connection: Connection, schemas: Sequence[str]) -> dict[Any, Any]
             }
         )
     return out
+
+
+# sequences owned by a column (serial: 'a', identity: 'i') are the column's
+_SEQUENCES = sa.text("""
+    SELECT n.nspname, c.relname, s.seqstart, s.seqincrement, s.seqmin,
+           s.seqmax, s.seqcycle, s.seqcache, format_type(s.seqtypid, NULL)
+    FROM pg_sequence s
+    JOIN pg_class c ON c.oid = s.seqrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = ANY(:schemas)
+      AND NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+          AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+      )
+    ORDER BY n.nspname, c.relname
+    """)
+
+
+def read_sequences(connection: Connection, schemas: Sequence[str]) -> dict[Any, Any]:
+    """``{(schema, name): {start, increment, minvalue, maxvalue, cycle, cache,
+    data_type}}`` for the free-standing sequences of ``schemas`` (one
+    statement); serial and identity columns' own sequences are left out."""
+    out: dict[Any, Any] = {}
+    for row in connection.execute(_SEQUENCES, {"schemas": list(schemas)}):
+        schema, name, start, inc, low, high, cycle, cache, data_type = row
+        out[(schema, name)] = {
+            "start": int(start),
+            "increment": int(inc),
+            "minvalue": int(low),
+            "maxvalue": int(high),
+            "cycle": bool(cycle),
+            "cache": int(cache),
+            "data_type": data_type,
+        }
+    return out

@@ -1979,5 +1979,17 @@ from schemadiff.operations.ops_enum import (  # noqa: E402
     DropEnumOp,
     SyncEnumValuesOp,
 )
+from schemadiff.operations.ops_sequence import (  # noqa: E402
+    AlterSequenceOp,
+    CreateSequenceOp,
+    DropSequenceOp,
+)
 
-__all__ += ["CreateEnumOp", "DropEnumOp", "SyncEnumValuesOp"]
+__all__ += [
+    "CreateEnumOp",
+    "DropEnumOp",
+    "SyncEnumValuesOp",
+    "AlterSequenceOp",
+    "CreateSequenceOp",
+    "DropSequenceOp",
+]

@@ -136,6 +136,26 @@ def zoo(backend_name: str, naming: dict[str, str] = NAMING) -> sa.MetaData:
             sa.func.to_tsvector(sa.literal_column("'english'"), parent.c.code),
             postgresql_using="gin",
         )
+        # free-standing sequences (compared); the serial and identity
+        # columns' own sequences are never reported
+        sa.Sequence("seq_plain", metadata=md)
+        sa.Sequence(
+            "seq_opts",
+            start=10,
+            increment=5,
+            minvalue=10,
+            maxvalue=1000,
+            cycle=True,
+            cache=3,
+            metadata=md,
+        )
+        sa.Sequence("seq_down", increment=-1, metadata=md)
+        sa.Table(
+            "numbered",
+            md,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("n", sa.BigInteger, sa.Sequence("seq_col")),
+        )
         sa.Index("ix_expr", sa.func.lower(parent.c.code))
         sa.Index("ix_partial", parent.c.b, postgresql_where=parent.c.b > 5)
         sa.Table(
@@ -267,12 +287,21 @@ def test_unnamed_and_convention_named_checks_have_no_diffs(backend, convention):
     assert names  # the database does hold the checks
 
 
+def _sequence_options(seq: sa.Sequence) -> dict[str, Any]:
+    names = ("start", "increment", "minvalue", "maxvalue", "cycle", "cache")
+    return {n: getattr(seq, n) for n in names}
+
+
 def test_identical_schema_reflected_twice_has_no_diffs(backend):
     """A MetaData reflected from the database also compares clean."""
-    create(backend.engine, zoo(backend.name))
+    md = zoo(backend.name)
+    create(backend.engine, md)
     reflected = sa.MetaData()
     with backend.engine.connect() as conn:
         reflected.reflect(conn)
+    # MetaData.reflect() brings no sequences: declare them as the models do
+    for seq in md._sequences.values():
+        sa.Sequence(seq.name, metadata=reflected, **_sequence_options(seq))
     assert diffs(backend.engine, reflected) == []
 
 

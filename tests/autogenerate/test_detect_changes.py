@@ -417,3 +417,74 @@ def test_mariadb_index_details(mariadb_backend, tmp_path):
     found = {i["name"]: i for i in sa.inspect(mariadb_backend.engine).get_indexes("t")}
     assert found["ix_body"]["dialect_options"]["mysql_prefix"] == "FULLTEXT"
     assert found["ix_title"]["dialect_options"]["mysql_length"] == {"title": 25}
+
+
+SEQUENCES = """
+sa.Table("t", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("ident", sa.BigInteger, sa.Identity()),
+)
+"""
+
+
+def _sequences(engine: sa.Engine) -> dict[str, tuple]:
+    sql = (
+        "SELECT sequencename, start_value, increment_by, max_value, cycle "
+        "FROM pg_sequences WHERE schemaname = current_schema()"
+    )
+    with engine.connect() as conn:
+        return {r[0]: tuple(r[1:]) for r in conn.execute(sa.text(sql))}
+
+
+def test_postgresql_sequences(postgresql_backend, tmp_path):
+    """Created, dropped, options changed; the serial and identity columns'
+    own sequences are never reported."""
+    backend = postgresql_backend
+    before = SEQUENCES + """
+sa.Sequence("seq_a", metadata=metadata)
+sa.Sequence("seq_b", start=5, metadata=metadata)
+"""
+    after = SEQUENCES + """
+sa.Sequence("seq_b", start=5, increment=10, maxvalue=500, cycle=True, metadata=metadata)
+sa.Sequence("seq_c", start=100, metadata=metadata)
+"""
+    run = change(
+        backend,
+        tmp_path,
+        before,
+        after,
+        [
+            (
+                "modify_sequence",
+                None,
+                "seq_b",
+                {
+                    "increment": (1, 10),
+                    "cycle": (False, True),
+                    "maxvalue": (9223372036854775807, 500),
+                },
+            ),
+            ("add_sequence", None, "seq_c"),
+            ("remove_sequence", None, "seq_a"),
+        ],
+    )
+    assert set(_sequences(backend.engine)) == {
+        "seq_a",
+        "seq_b",
+        "t_id_seq",
+        "t_ident_seq",
+    }
+    cli(run.project, "upgrade", "head")
+    found = _sequences(backend.engine)
+    assert found["seq_b"] == (5, 10, 500, True)
+    assert found["seq_c"][0] == 100
+    assert "seq_a" not in found
+    revs = sorted(
+        (p for p in (run.project / "migrations" / "versions").glob("*.py")),
+        key=lambda p: p.stat().st_mtime_ns,
+    )
+    ids = [p.name.split("_")[0] for p in revs]
+    sql = cli(run.project, "upgrade", "--sql", f"{ids[0]}:{ids[1]}").output
+    assert "ALTER SEQUENCE seq_b INCREMENT BY 10 CYCLE MAXVALUE 500;" in sql
+    assert "CREATE SEQUENCE seq_c START WITH 100;" in sql
+    assert "DROP SEQUENCE seq_a;" in sql

@@ -1,4 +1,5 @@
-"""Execution of the ENUM type directives (see :mod:`.ops_enum`)."""
+"""Execution of the directives for schema-level objects beside tables: ENUM
+types (see :mod:`.ops_enum`) and sequences (:mod:`.ops_sequence`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ from typing import Any
 
 from schemadiff.operations.base import Operations
 from schemadiff.operations.ops_enum import CreateEnumOp, DropEnumOp, SyncEnumValuesOp
+from schemadiff.operations.ops_sequence import (
+    AlterSequenceOp,
+    CreateSequenceOp,
+    DropSequenceOp,
+)
 
 
 @Operations.implementation_for(CreateEnumOp)
@@ -39,3 +45,20 @@ def sync_enum_values(operations: Any, operation: SyncEnumValuesOp) -> None:
         operation.value_renames,
         autocommit_block,
     )
+
+
+@Operations.implementation_for(CreateSequenceOp)
+def create_sequence(operations: Any, operation: CreateSequenceOp) -> None:
+    operations.impl.create_sequence(
+        operation.name, operation.schema, **operation.options
+    )
+
+
+@Operations.implementation_for(DropSequenceOp)
+def drop_sequence(operations: Any, operation: DropSequenceOp) -> None:
+    operations.impl.drop_sequence(operation.name, operation.schema)
+
+
+@Operations.implementation_for(AlterSequenceOp)
+def alter_sequence(operations: Any, operation: AlterSequenceOp) -> None:
+    operations.impl.alter_sequence(operation.name, operation.schema, operation.changes)
