@@ -399,13 +399,14 @@ def _build_index(
     exprs: list[str] = []
     has_expression = False
     for expr in index.expressions:
-        expr = normaliser.index_element(expr)
         if isinstance(expr, sa.Column):
             exprs.append(expr.name)
         elif isinstance(expr, str):
             exprs.append(expr)
         else:
-            has_expression = True
+            # a column's DESC/ASC is no expression (its order is read back)
+            element = getattr(expr, "element", None)
+            has_expression = has_expression or not isinstance(element, sa.Column)
             exprs.append(
                 normaliser.expression_signature(normaliser.compile_expression(expr))
             )

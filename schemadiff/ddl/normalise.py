@@ -30,9 +30,7 @@ from sqlalchemy import schema as sa_schema
 from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.engine.reflection import Inspector, ObjectKind, ObjectScope
-from sqlalchemy.sql import operators
 from sqlalchemy.sql.base import _NONE_NAME
-from sqlalchemy.sql.elements import UnaryExpression
 
 from schemadiff.ddl.impl import register_by_dialect
 
@@ -385,20 +383,12 @@ class Normaliser:
         return sig
 
     # ----------------------------------------------------------------- indexes
-    #: DESC/ASC of an index column comes back from reflection
-    reflects_index_sorting: ClassVar[bool] = True
-
-    def index_element(self, expr: Any) -> Any:
-        """One element of an index as it should be compared: a column's
-        sort order is dropped where reflection can't see it (so a
-        ``col.desc()`` index is compared by its column there)."""
-        if self.reflects_index_sorting or not isinstance(expr, UnaryExpression):
-            return expr
-        if expr.modifier in (operators.desc_op, operators.asc_op) and isinstance(
-            expr.element, sa.Column
-        ):
-            return expr.element
-        return expr
+    def read_index_sorting(
+        self, connection: Connection, schema: str | None, table_names: Sequence[str]
+    ) -> dict[tuple[str, str], set[str]] | None:
+        """``{(table, index): {descending columns}}`` where reflection itself
+        doesn't give the sort order; None where it does (or nothing can)."""
+        return None
 
     def index_options_signature(self, index: Any) -> tuple[Any, ...]:
         """This dialect's index options (method, included columns, operator

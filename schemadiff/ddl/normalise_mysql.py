@@ -25,6 +25,7 @@ from sqlalchemy.dialects.mysql.reflection import ReflectedState
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.reflection import Inspector, _ReflectionInfo
 
+from schemadiff.ddl import mysql_catalog
 from schemadiff.ddl.normalise import Normaliser
 
 _INTS = r"(TINYINT|SMALLINT|MEDIUMINT|INT|INTEGER|BIGINT)"
@@ -67,8 +68,12 @@ class MySQLNormaliser(Normaliser):
         (r"(?<![\w.])octet_length", "length"),
     )
 
-    #: DESC index columns aren't reflected (SQLAlchemy reads no COLLATION)
-    reflects_index_sorting: ClassVar[bool] = False
+    def read_index_sorting(
+        self, connection: Connection, schema: str | None, table_names: Sequence[str]
+    ) -> dict[tuple[str, str], set[str]] | None:
+        # SQLAlchemy reads no COLLATION from STATISTICS
+        name = schema or connection.dialect.default_schema_name
+        return mysql_catalog.read_index_sorting(connection, name)
 
     def index_options_signature(self, index: Any) -> tuple[Any, ...]:
         opts = index.dialect_options["mysql"]

@@ -302,7 +302,16 @@ def test_identical_schema_reflected_twice_has_no_diffs(backend):
     # MetaData.reflect() brings no sequences: declare them as the models do
     for seq in md._sequences.values():
         sa.Sequence(seq.name, metadata=reflected, **_sequence_options(seq))
-    assert diffs(backend.engine, reflected) == []
+    # ... and on SQLite and MariaDB no DESC of an index column (autogenerate
+    # reads it itself): the reflected index is ascending, so it differs
+    found = diffs(backend.engine, reflected)
+    if backend.name != "postgresql":
+        assert [(d[0], d[1].name) for d in found] == [
+            ("remove_index", "ix_desc"),
+            ("add_index", "ix_desc"),
+        ]
+        found = []
+    assert found == []
 
 
 def test_identical_schema_with_unnamed_primary_keys_has_no_diffs(backend):

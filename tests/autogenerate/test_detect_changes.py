@@ -488,3 +488,44 @@ sa.Sequence("seq_c", start=100, metadata=metadata)
     assert "ALTER SEQUENCE seq_b INCREMENT BY 10 CYCLE MAXVALUE 500;" in sql
     assert "CREATE SEQUENCE seq_c START WITH 100;" in sql
     assert "DROP SEQUENCE seq_a;" in sql
+
+
+SORTED = """
+t = sa.Table("t", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("a", sa.String(20)),
+    sa.Column("b", sa.Integer),
+)
+sa.Index("ix_ab", %s, t.c.b)
+"""
+
+
+def test_descending_index_column(backend, tmp_path):
+    """Read back on every backend (SQLite's index_xinfo, MariaDB's
+    STATISTICS.COLLATION where SQLAlchemy doesn't)."""
+    before, after = SORTED % "t.c.a", SORTED % "t.c.a.desc()"
+    desc = "t.a DESC"
+    expected = [
+        (
+            "modify_table",
+            None,
+            "t",
+            [("drop_index", "ix_ab"), ("create_index", "ix_ab", (desc, "b"), False)],
+        )
+    ]
+    run = change(backend, tmp_path, before, after, expected)
+    cli(run.project, "upgrade", "head")
+    with backend.engine.connect() as conn:
+        if backend.name == "sqlite":
+            rows = conn.exec_driver_sql("PRAGMA index_xinfo('ix_ab')").fetchall()
+            assert [(r[2], r[3]) for r in rows if r[5]] == [("a", 1), ("b", 0)]
+        elif backend.name == "mariadb":
+            rows = conn.exec_driver_sql(
+                "SELECT COLUMN_NAME, COLLATION FROM information_schema.STATISTICS "
+                "WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = 'ix_ab' "
+                "ORDER BY SEQ_IN_INDEX"
+            ).fetchall()
+            assert [tuple(r) for r in rows] == [("a", "D"), ("b", "A")]
+    if backend.name == "postgresql":
+        found = sa.inspect(backend.engine).get_indexes("t")[0]
+        assert found["column_sorting"] == {"a": ("desc",)}
