@@ -145,10 +145,16 @@ class DefaultImpl:
         self.static_output("COMMIT" + self.command_terminator)
 
     # ------------------------------------------------------------- sequences
+    def _require_sequences(self, op_name: str) -> None:
+        if not getattr(self.dialect, "supports_sequences", False):
+            raise CommandError(f"{op_name}: {self.dialect.name} has no sequences")
+
     def create_sequence(self, name: str, schema: str | None, **options: Any) -> None:
+        self._require_sequences("create_sequence")
         self._exec(CreateSequence(Sequence(name, schema=schema, **options)))
 
     def drop_sequence(self, name: str, schema: str | None) -> None:
+        self._require_sequences("drop_sequence")
         self._exec(DropSequence(Sequence(name, schema=schema)))
 
     def alter_sequence(
@@ -156,6 +162,7 @@ class DefaultImpl:
     ) -> None:
         """``ALTER SEQUENCE`` with one clause per changed option; None puts
         an option back to the backend's default."""
+        self._require_sequences("alter_sequence")
         preparer = self.dialect.identifier_preparer
         target = preparer.format_sequence(Sequence(name, schema=schema))
         clauses = []

@@ -51,8 +51,8 @@ def plan_additions(
             continue
         if i > 0:
             steps.append((value, "AFTER", values[i - 1]))
-        else:
-            steps.append((value, "BEFORE", values[1]))
+        else:  # before the first value there is now
+            steps.append((value, "BEFORE", next(v for v in values if v in existing)))
     return steps
 
 
