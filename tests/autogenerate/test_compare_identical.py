@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import mysql, postgresql
 
 from tests.autogenerate._util import NAMING, create, diffs
 
@@ -119,6 +119,10 @@ def zoo(backend_name: str, naming: dict[str, str] = NAMING) -> sa.MetaData:
         )
         sa.Index("ix_title_prefix", docs.c.title, docs.c.id, mysql_length={"title": 20})
         sa.Index("ix_body_ft", docs.c.body, mysql_prefix="FULLTEXT")
+        docs.append_column(sa.Column("tags", mysql.SET("red", "green", "it's")))
+        docs.append_column(
+            sa.Column("kind", mysql.ENUM("a", "b"), nullable=False, server_default="a")
+        )
     if backend_name == "postgresql":
         sa.Index("ix_code_hash", parent.c.code, postgresql_using="hash")
         sa.Index(
