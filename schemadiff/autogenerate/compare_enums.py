@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
 from schemadiff.autogenerate.model import EnumModel, SchemaModel, TableKey, schema_key
 from schemadiff.operations import ops
 from schemadiff.operations.ops_enum import CreateEnumOp, DropEnumOp, SyncEnumValuesOp
@@ -96,6 +98,11 @@ def compare_enums(
     for key in sorted(meta_enums, key=_sort_key):
         meta_e = meta_enums[key]
         conn_e = conn_enums.get(key)
+        compare_to = _type_of(conn_e) if conn_e is not None else None
+        if not ctx.run_object_filters(
+            _type_of(meta_e), meta_e.name, "enum", False, compare_to
+        ):
+            continue
         if conn_e is None:
             first.append(CreateEnumOp(meta_e.name, meta_e.values, schema=key[0]))
         elif conn_e.values != meta_e.values:
@@ -108,10 +115,17 @@ def compare_enums(
         if key in meta_enums or key[0] not in compared or not conn_e.columns:
             continue
         users = {(c.get("schema"), c["table"], c["column"]) for c in conn_e.columns}
-        if users <= released:
+        if users <= released and ctx.run_object_filters(
+            _type_of(conn_e), conn_e.name, "enum", True, None
+        ):
             last.append(DropEnumOp(conn_e.name, conn_e.values, schema=key[0]))
     upgrade_ops.ops[:0] = first
     upgrade_ops.ops.extend(last)
+
+
+def _type_of(enum: EnumModel) -> sa.Enum:
+    """The type as an object for the include_object hook."""
+    return sa.Enum(*enum.values, name=enum.name, schema=enum.schema)
 
 
 def _sort_key(key: TableKey) -> tuple[str, str]:

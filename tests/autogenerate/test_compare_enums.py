@@ -11,11 +11,12 @@ import sqlalchemy as sa
 
 from schemadiff.operations import Operations
 from schemadiff.runtime.migration import MigrationContext
-from tests.autogenerate._autogen_project import cli, versions
+from tests.autogenerate._autogen_project import cli, diff_against, versions
 from tests.autogenerate._matrix import (
     autogenerate,
     change,
     forward,
+    metadata_of,
     round_trip,
     to_before,
 )
@@ -356,3 +357,20 @@ def _rev(project: Path, index: int) -> str:
     """The id of the project's ``index``-th revision (in creation order)."""
     files = sorted(versions(project), key=lambda p: p.stat().st_mtime_ns)
     return files[index].name.split("_")[0]
+
+
+def test_include_object_sees_enum_types(postgresql_backend, tmp_path):
+    backend = postgresql_backend
+    before = models("a", "b")
+    to_before(backend, tmp_path, before)
+    meta, _ = metadata_of(models("a", "b", "c"))
+    seen = []
+
+    def include_object(obj, name, type_, reflected, compare_to):
+        if type_ == "enum":
+            seen.append((name, tuple(obj.enums), tuple(compare_to.enums)))
+            return False
+        return True
+
+    assert diff_against(backend.url, meta, include_object=include_object) == []
+    assert seen == [("mood", ("a", "b", "c"), ("a", "b"))]
