@@ -159,3 +159,13 @@ def postgresql_backend(tmp_path: Path) -> Iterator[Backend]:
         yield instance
     finally:
         instance.dispose()
+
+
+@pytest.fixture
+def mariadb_backend(tmp_path: Path) -> Iterator[Backend]:
+    """An isolated MariaDB database, for MySQL/MariaDB-only features."""
+    instance = make_backend("mariadb", tmp_path)
+    try:
+        yield instance
+    finally:
+        instance.dispose()

@@ -15,6 +15,17 @@ from sqlalchemy.engine import Connection, Dialect
 
 from schemadiff.autogenerate import renames
 from schemadiff.autogenerate.compare import comparators, compare_models
+from schemadiff.autogenerate.compare_enums import (
+    compare_enums,
+    metadata_enums,
+    reflect_enums,
+)
+from schemadiff.autogenerate.compare_indexes import apply_reflected_sorting
+from schemadiff.autogenerate.compare_sequences import (
+    compare_sequences,
+    metadata_sequences,
+    reflect_sequences,
+)
 from schemadiff.autogenerate.model import SchemaModel, drop_implicit_indexes
 from schemadiff.autogenerate.reflect import (
     metadata_model,
@@ -80,10 +91,12 @@ def produce_revision_ops(
     inspector = sa.inspect(autogen_context.connection)
     schemas = target_schemas(autogen_context, inspector)
     conn_model = reflect_database(autogen_context, schemas)
+    apply_reflected_sorting(autogen_context, conn_model, schemas)
     meta_model = metadata_model(autogen_context, schemas)
     drop_implicit_indexes(conn_model, meta_model, autogen_context.normaliser)
     compare_models(autogen_context, upgrade_ops, conn_model, meta_model)
     _resolve_renames(autogen_context, upgrade_ops, conn_model, meta_model)
+    _compare_types(autogen_context, upgrade_ops, conn_model, meta_model, schemas)
     if comparators.has("schema", autogen_context.dialect.name):
         comparators.dispatch("schema", autogen_context.dialect.name)(
             autogen_context, upgrade_ops, schemas
@@ -117,6 +130,26 @@ def _resolve_renames(
         compare_models(ctx, upgrade_ops, conn_model, meta_model)
         renames.place_renames(upgrade_ops, outcome.confirmed, directives)
     renames.mark_possible(upgrade_ops, outcome.possible)
+
+
+def _compare_types(
+    ctx: AutogenContext,
+    upgrade_ops: ops.UpgradeOps,
+    conn_model: Any,
+    meta_model: Any,
+    schemas: list[str | None],
+) -> None:
+    """Schema objects that live beside the tables (named ENUM types,
+    sequences); their directives go around the table directives."""
+    meta_model.enums = metadata_enums(ctx, meta_model)
+    conn_model.enums = reflect_enums(ctx, schemas, meta_model.enums)
+    compare_enums(ctx, upgrade_ops, conn_model.enums, meta_model.enums, schemas)
+    compare_sequences(
+        ctx,
+        upgrade_ops,
+        reflect_sequences(ctx, schemas),
+        metadata_sequences(ctx, schemas),
+    )
 
 
 class AutogenContext:

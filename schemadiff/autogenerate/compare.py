@@ -32,6 +32,13 @@ import sqlalchemy as sa
 from sqlalchemy.sql import naming
 from sqlalchemy.sql.naming import conv
 
+from schemadiff.autogenerate.compare_checks import (
+    conditions_differ,
+    type_without_tracked_check,
+)
+from schemadiff.autogenerate.compare_computed import computed_changed
+from schemadiff.autogenerate.compare_indexes import index_options_differ
+from schemadiff.autogenerate.compare_keys import compare_primary_keys
 from schemadiff.autogenerate.model import (
     CheckModel,
     ColumnModel,
@@ -166,8 +173,16 @@ def compare_models(
         index_drops, index_adds = _compare_indexes(ctx, conn_t, meta_t)
         fk_drops, fk_adds = _compare_foreign_keys(ctx, conn_t, meta_t)
         check_drops, check_adds = _compare_checks(ctx, key, conn_t, meta_t)
+        pk_drops, pk_adds = compare_primary_keys(ctx, conn_t, meta_t)
         modify.ops.extend(
-            fk_drops + index_drops + check_drops + index_adds + check_adds + fk_adds
+            fk_drops
+            + pk_drops
+            + index_drops
+            + check_drops
+            + pk_adds
+            + index_adds
+            + check_adds
+            + fk_adds
         )
         _compare_table_comment(ctx, modify, key, conn_t, meta_t)
         _dispatch_table(ctx, modify, key, conn_t.table, meta_t.table)
@@ -228,7 +243,19 @@ def _compare_columns(
             meta_col.column, name, "column", False, conn_col.column
         ):
             continue
+        if computed_changed(ctx.normaliser, conn_col, meta_col):
+            modify.ops.append(
+                ops.DropColumnOp.from_column_and_tablename(
+                    schema, tname, conn_col.column
+                )
+            )
+            column = _column_to_add(ctx, meta_col.column, meta_t)
+            modify.ops.append(
+                ops.AddColumnOp.from_column_and_tablename(schema, tname, column)
+            )
+            continue
         alter = _compare_column(ctx, key, conn_col, meta_col)
+        alter.modify_type = type_without_tracked_check(alter.modify_type, name, meta_t)
         if alter.has_changes():
             modify.ops.append(alter)
 
@@ -288,28 +315,43 @@ def _compare_column(
     if _types_differ(ctx, conn_col, meta_col):
         alter.modify_type = meta_col.type
 
-    if conn.computed_sig is not None or meta.computed_sig is not None:
-        if conn.computed_sig != meta.computed_sig:
-            log.warning(
-                "Computed column %s.%s changed; schemadiff cannot alter a "
-                "generated column, drop and re-add it by hand",
-                key[1],
-                conn.name,
-            )
-    elif conn.identity is not None or meta.identity is not None:
-        if normaliser.supports_identity and identity_differs(
-            conn.identity, meta.identity
-        ):
-            alter.modify_server_default = meta_col.identity
-    elif _defaults_differ(ctx, conn, meta):
-        alter.modify_server_default = meta_col.server_default
+    # a generated column has no default of its own; a changed one is
+    # replaced as a whole (see compare_computed)
+    if conn.computed_sig is None and meta.computed_sig is None:
+        _compare_default_or_identity(ctx, conn, meta, alter)
 
     if normaliser.supports_comments and conn.comment != meta.comment:
         alter.modify_comment = meta.comment
 
+    return _column_hooks(ctx, key, conn, meta, alter)
+
+
+def _compare_default_or_identity(
+    ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel, alter: ops.AlterColumnOp
+) -> None:
+    if conn.identity is not None or meta.identity is not None:
+        if ctx.normaliser.supports_identity and identity_differs(
+            conn.identity, meta.identity
+        ):
+            alter.modify_server_default = meta.column.identity
+            if conn.column.identity is not None:
+                # what the downgrade restores
+                alter.existing_server_default = conn.column.identity
+    elif _defaults_differ(ctx, conn, meta):
+        alter.modify_server_default = meta.column.server_default
+
+
+def _column_hooks(
+    ctx: AutogenContext,
+    key: tuple[str | None, str],
+    conn: ColumnModel,
+    meta: ColumnModel,
+    alter: ops.AlterColumnOp,
+) -> ops.AlterColumnOp:
+    """The user's "column" comparators get the last word."""
     if comparators.has("column", ctx.dialect.name):
         comparators.dispatch("column", ctx.dialect.name)(
-            ctx, alter, key[0], key[1], conn.name, conn_col, meta_col
+            ctx, alter, key[0], key[1], conn.name, conn.column, meta.column
         )
     return alter
 
@@ -393,7 +435,8 @@ def _compare_indexes(
         pairs, conn_only, meta_only = _match_indexes(conn_items, meta_items)
         for conn_i, meta_i in pairs:
             if (conn_i.unique, conn_i.sig) == (meta_i.unique, meta_i.sig):
-                continue
+                if not index_options_differ(ctx.normaliser, conn_i, meta_i):
+                    continue
             if not _include(ctx, meta_i, "index", False, conn_i.obj):
                 continue
             drops.append(_drop_index_or_unique(conn_i))
@@ -481,7 +524,7 @@ def _compare_checks(
     conn_t: TableModel,
     meta_t: TableModel,
 ) -> _DropsAndAdds:
-    """Named checks, matched by name; a changed condition is not seen.
+    """Named checks, matched by name; a changed condition is a drop plus an add.
 
     A database check whose name the backend made up (for an unnamed check in
     the models) is left alone unless the models use that name.  A type's own
@@ -507,8 +550,17 @@ def _compare_checks(
                 # "ck" convention from naming it again when the op runs
                 check.obj.name = conv(check.name)
             drops.append(ops.DropConstraintOp.from_constraint(check.obj))
+    conn_by_name = {c.name: c for c in conn_t.checks}
     for check in meta_t.checks:
         if check.name in conn_names:
+            changed = _changed_check(ctx, conn_by_name[check.name], check)
+            if changed:
+                if final_names:
+                    conn_by_name[check.name].obj.name = conv(check.name)
+                drops.append(
+                    ops.DropConstraintOp.from_constraint(conn_by_name[check.name].obj)
+                )
+                adds.append(_create_check(ctx, key, check))
             continue
         if (
             check.type_bound
@@ -521,6 +573,15 @@ def _compare_checks(
         ):
             adds.append(_create_check(ctx, key, check))
     return drops, adds
+
+
+def _changed_check(ctx: AutogenContext, conn: CheckModel, meta: CheckModel) -> bool:
+    """Same name, another condition (see :mod:`.compare_checks`)."""
+    if not conditions_differ(ctx.normaliser, conn, meta):
+        return False
+    return ctx.run_object_filters(
+        meta.obj, meta.name, "check_constraint", False, conn.obj
+    )
 
 
 def _convention_renames_checks(ctx: AutogenContext) -> bool:

@@ -91,12 +91,26 @@ class TableModel:
 
 
 @dataclass
+class EnumModel:
+    """A named ENUM type (PostgreSQL) and, on the database side, the columns
+    using it (dicts as :func:`schemadiff.ddl.postgresql_catalog.read_enums`
+    gives them, schema None for the default schema)."""
+
+    schema: str | None
+    name: str
+    values: tuple[str, ...]
+    columns: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class SchemaModel:
     """Tables keyed by ``(schema, name)``; schema None is the default schema."""
 
     tables: dict[TableKey, TableModel] = field(default_factory=dict)
     #: keys in dependency order (referenced tables first)
     order: list[TableKey] = field(default_factory=list)
+    #: named ENUM types by ``(schema, name)`` (see :mod:`.compare_enums`)
+    enums: dict[TableKey, EnumModel] = field(default_factory=dict)
 
 
 def _none_if_empty(value: str | None) -> str | None:
@@ -390,7 +404,9 @@ def _build_index(
         elif isinstance(expr, str):
             exprs.append(expr)
         else:
-            has_expression = True
+            # a column's DESC/ASC is no expression (its order is read back)
+            element = getattr(expr, "element", None)
+            has_expression = has_expression or not isinstance(element, sa.Column)
             exprs.append(
                 normaliser.expression_signature(normaliser.compile_expression(expr))
             )

@@ -847,6 +847,10 @@ def _render_alter_column(ctx: Any, op: ops.AlterColumnOp) -> str:
     if op.modify_server_default is not False:
         text = _render_server_default(ctx, op.modify_server_default)
         kw.append(f"server_default={text if text is not None else 'None'}")
+        if isinstance(op.existing_server_default, sa_schema.Identity):
+            # an identity is changed in place (SET ...), not added again
+            existing = _render_identity(ctx, op.existing_server_default)
+            kw.append(f"existing_server_default={existing}")
     elif op.existing_server_default not in (False, None):
         text = _render_server_default(ctx, op.existing_server_default)
         if text is not None:
@@ -1153,3 +1157,7 @@ def render_migration_script(ctx: Any, script: Any) -> dict[str, str]:
     imports = set(getattr(script, "imports", ()) or ()) | _imports(ctx)
     template_args["imports"] = "\n".join(sorted(imports))
     return template_args
+
+
+# renderers of directives that live in modules of their own
+from schemadiff.autogenerate import render_enum, render_sequence  # noqa: E402,F401

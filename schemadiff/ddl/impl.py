@@ -18,14 +18,17 @@ from sqlalchemy.schema import (
     Column,
     Constraint,
     CreateIndex,
+    CreateSequence,
     CreateTable,
     DropConstraint,
     DropIndex,
+    DropSequence,
     DropTable,
     DropTableComment,
     ForeignKeyConstraint,
     Index,
     PrimaryKeyConstraint,
+    Sequence,
     SetColumnComment,
     SetTableComment,
     Table,
@@ -182,6 +185,60 @@ class DefaultImpl:
 
     def emit_commit(self) -> None:
         self.static_output("COMMIT" + self.command_terminator)
+
+    # ------------------------------------------------------------- sequences
+    def _require_sequences(self, op_name: str) -> None:
+        if not getattr(self.dialect, "supports_sequences", False):
+            raise CommandError(f"{op_name}: {self.dialect.name} has no sequences")
+
+    def create_sequence(self, name: str, schema: str | None, **options: Any) -> None:
+        self._require_sequences("create_sequence")
+        self._exec(CreateSequence(Sequence(name, schema=schema, **options)))
+
+    def drop_sequence(self, name: str, schema: str | None) -> None:
+        self._require_sequences("drop_sequence")
+        self._exec(DropSequence(Sequence(name, schema=schema)))
+
+    def alter_sequence(
+        self, name: str, schema: str | None, changes: dict[str, Any]
+    ) -> None:
+        """``ALTER SEQUENCE`` with one clause per changed option; None puts
+        an option back to the backend's default."""
+        self._require_sequences("alter_sequence")
+        preparer = self.dialect.identifier_preparer
+        target = preparer.format_sequence(Sequence(name, schema=schema))
+        clauses = []
+        for option, value in changes.items():
+            if option == "start":
+                clauses.append(f"START WITH {int(value if value is not None else 1)}")
+            elif option == "increment":
+                clauses.append(f"INCREMENT BY {int(value if value is not None else 1)}")
+            elif option in ("minvalue", "maxvalue"):
+                word = option.upper()
+                clauses.append(
+                    f"NO {word}" if value is None else f"{word} {int(value)}"
+                )
+            elif option == "cycle":
+                clauses.append("CYCLE" if value else "NO CYCLE")
+            elif option == "cache":
+                clauses.append(f"CACHE {int(value if value is not None else 1)}")
+        self._exec(f"ALTER SEQUENCE {target} {' '.join(clauses)}")
+
+    # ------------------------------------------------------------ enum types
+    def create_enum(self, name: str, values: Any, schema: str | None) -> None:
+        self._no_enum_types("create_enum")
+
+    def drop_enum(self, name: str, schema: str | None) -> None:
+        self._no_enum_types("drop_enum")
+
+    def sync_enum_values(self, name: str, *args: Any, **kw: Any) -> None:
+        self._no_enum_types("sync_enum_values")
+
+    def _no_enum_types(self, op_name: str) -> None:
+        raise CommandError(
+            f"{op_name}: {self.dialect.name} has no named ENUM types (an ENUM "
+            "there is part of its column: change the column with alter_column)"
+        )
 
     # ------------------------------------------------------------ migrations
 

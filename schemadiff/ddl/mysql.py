@@ -258,6 +258,18 @@ class MySQLImpl(DefaultImpl):
             )
         )
 
+    def add_constraint(self, const: sa_schema.Constraint) -> None:
+        """``PRIMARY`` is what every primary key is called here, not a name
+        ``ADD CONSTRAINT`` accepts (it is what reflection and a dropped key's
+        reverse carry)."""
+        if (
+            isinstance(const, sa_schema.PrimaryKeyConstraint)
+            and isinstance(const.name, str)
+            and const.name.upper() == "PRIMARY"
+        ):
+            const.name = None
+        super().add_constraint(const)
+
     def drop_constraint(
         self, const: sa_schema.Constraint, if_exists: bool | None = None
     ) -> None:

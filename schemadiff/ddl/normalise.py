@@ -50,6 +50,8 @@ _MODULES = {
 _LITERAL = re.compile(r"'(?:[^']|'')*'")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _SPACES = re.compile(r"\s+")
+#: one operand of a simple comparison: a literal, a (quoted) name or a number
+_OPERAND = r"('(?:[^']|'')*'|[\w.\"`:+-]+)"
 
 
 def get_normaliser(dialect: Dialect) -> Normaliser:
@@ -119,6 +121,11 @@ class Normaliser:
     system_schemas: ClassVar[frozenset[str]] = frozenset({"information_schema"})
     #: the backend implements UNIQUE constraints as unique indexes (MySQL)
     unique_constraints_are_indexes: ClassVar[bool] = False
+    #: the primary key's own name comes back from reflection (MySQL calls
+    #: every one PRIMARY)
+    keeps_primary_key_name: ClassVar[bool] = True
+    #: what a ``Computed`` without ``persisted`` becomes (STORED or VIRTUAL)
+    computed_persisted_by_default: ClassVar[bool] = False
     #: indexes on expressions come back from reflection
     reflects_expression_indexes: ClassVar[bool] = True
     #: ``add_column`` also creates the CHECK of the column's type (Boolean,
@@ -213,6 +220,29 @@ class Normaliser:
                 kind=ObjectKind.TABLE,
                 scope=ObjectScope.DEFAULT,
             )
+
+    # -------------------------------------------------------------- enum types
+    def read_enums(
+        self, connection: Connection, schemas: Sequence[str]
+    ) -> dict[Any, Any]:
+        """Named ENUM types of ``schemas`` with the columns using them
+        (``{(schema, name): {"values", "columns"}}``); none by default."""
+        return {}
+
+    def read_sequences(
+        self, connection: Connection, schemas: Sequence[str]
+    ) -> dict[Any, Any] | None:
+        """Free-standing sequences of ``schemas`` (``{(schema, name):
+        {start, increment, minvalue, maxvalue, cycle, cache}}``); None where
+        they are not compared."""
+        return None
+
+    def native_enum(
+        self, type_: sqltypes.TypeEngine[Any]
+    ) -> tuple[str | None, str, tuple[str, ...], bool] | None:
+        """``(schema, name, values, is_array)`` when a model column of this
+        type uses a named ENUM type of its own on this dialect."""
+        return None
 
     # ------------------------------------------------------------------- types
     def type_signature(self, type_: sqltypes.TypeEngine[Any]) -> str | None:
@@ -320,6 +350,55 @@ class Normaliser:
         result = "".join(out)
         return self.expression_synonyms.get(result, result)
 
+    #: regex rewrites applied, in order, to a CHECK condition's expression
+    #: signature (see :meth:`condition_signature`)
+    condition_rewrites: ClassVar[Sequence[tuple[str, str]]] = (
+        (r"!=", "<>"),
+        # a number the catalog quotes ('-1.5'::numeric) is still that number
+        (r"'([+-]?\d+(?:\.\d+)?)'", r"\1"),
+    )
+
+    #: rewrites of the condition's text (case-insensitive, before the
+    #: signature loses word boundaries); both sides get them
+    condition_text_rewrites: ClassVar[Sequence[tuple[str, str]]] = (
+        # PostgreSQL expands BETWEEN
+        (
+            rf"{_OPERAND}\s+not\s+between\s+{_OPERAND}\s+and\s+{_OPERAND}",
+            r"(\1 < \2 OR \1 > \3)",
+        ),
+        (
+            rf"{_OPERAND}\s+between\s+{_OPERAND}\s+and\s+{_OPERAND}",
+            r"(\1 >= \2 AND \1 <= \3)",
+        ),
+        # ... and an IN list of one element
+        (r"\bnot\s+in\s*\(\s*" + _OPERAND + r"\s*\)", r"<> \1"),
+        (r"\bin\s*\(\s*" + _OPERAND + r"\s*\)", r"= \1"),
+    )
+
+    def condition_signature(self, text: str) -> str:
+        """Canonical form of a CHECK condition: the expression signature plus
+        this dialect's rewrites of how its catalog spells operators back."""
+        for pattern, repl in self.condition_text_rewrites:
+            text = re.sub(pattern, repl, text, flags=re.IGNORECASE)
+        sig = self.expression_signature(text)
+        for pattern, repl in self.condition_rewrites:
+            sig = re.sub(pattern, repl, sig)
+        return sig
+
+    # ----------------------------------------------------------------- indexes
+    def read_index_sorting(
+        self, connection: Connection, schema: str | None, table_names: Sequence[str]
+    ) -> dict[tuple[str, str], set[str]] | None:
+        """``{(table, index): {descending columns}}`` where reflection itself
+        doesn't give the sort order; None where it does (or nothing can)."""
+        return None
+
+    def index_options_signature(self, index: Any) -> tuple[Any, ...]:
+        """This dialect's index options (method, included columns, operator
+        classes, prefix lengths...) in canonical form; compared with the
+        columns and the predicate."""
+        return ()
+
     def partial_index_where(self, index: sa.Index) -> Any:
         """The WHERE condition of a partial index (model or reflected); None
         for an index over the whole table."""
@@ -362,6 +441,10 @@ class Normaliser:
 
     def reflected_name(self, name: str | None) -> str | None:
         """The name of a reflected constraint/index as the model would spell it."""
+        return name
+
+    def primary_key_name(self, name: str | None) -> str | None:
+        """The name ``drop_constraint`` should use for a reflected primary key."""
         return name
 
     def is_implicit_default(self, text: str, column: sa.Column[Any]) -> bool:

@@ -25,6 +25,7 @@ from sqlalchemy.dialects.mysql.reflection import ReflectedState
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.reflection import Inspector, _ReflectionInfo
 
+from schemadiff.ddl import mysql_catalog
 from schemadiff.ddl.normalise import Normaliser
 
 _INTS = r"(TINYINT|SMALLINT|MEDIUMINT|INT|INTEGER|BIGINT)"
@@ -59,6 +60,35 @@ class MySQLNormaliser(Normaliser):
         "false": "0",
         "localtimestamp": "current_timestamp",
     }
+
+    keeps_primary_key_name: ClassVar[bool] = False
+    condition_rewrites = (
+        *Normaliser.condition_rewrites,
+        # MariaDB stores length() as octet_length()
+        (r"(?<![\w.])octet_length", "length"),
+    )
+
+    def read_index_sorting(
+        self, connection: Connection, schema: str | None, table_names: Sequence[str]
+    ) -> dict[tuple[str, str], set[str]] | None:
+        # SQLAlchemy reads no COLLATION from STATISTICS
+        name = schema or connection.dialect.default_schema_name
+        return mysql_catalog.read_index_sorting(connection, name)
+
+    def index_options_signature(self, index: Any) -> tuple[Any, ...]:
+        opts = index.dialect_options["mysql"]
+        prefix = (opts.get("prefix") or "").upper() or None
+        length = opts.get("length")
+        names = [getattr(e, "name", None) for e in index.expressions]
+        if isinstance(length, int):
+            lengths = {n: length for n in names if n is not None}
+        else:
+            lengths = {getattr(k, "name", k): int(v) for k, v in (length or {}).items()}
+        return (prefix, tuple(sorted(lengths.items())))
+
+    def primary_key_name(self, name: str | None) -> str | None:
+        # reflection gives no name; DROP PRIMARY KEY needs none, the op does
+        return name or "PRIMARY"
 
     def __init__(self, dialect: Any) -> None:
         super().__init__(dialect)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
+from sqlalchemy import types as sqltypes
+from sqlalchemy.engine import Connection
 
+from schemadiff.ddl import postgresql_catalog
 from schemadiff.ddl.normalise import Normaliser, split_literals
 
 _TYPE_WORDS = r"(?:varying|precision|without|with|time|zone)"
@@ -28,6 +32,8 @@ class PostgresqlNormaliser(Normaliser):
         {"information_schema", "pg_catalog", "pg_toast"}
     )
     partial_index_option: ClassVar[str | None] = "postgresql_where"
+    #: PostgreSQL before 18 only has STORED generated columns
+    computed_persisted_by_default: ClassVar[bool] = True
     type_rewrites = (
         (r"^FLOAT\(([1-9]|1\d|2[0-4])\)$", "REAL"),
         (r"^FLOAT(\(\d+\))?$", "DOUBLE PRECISION"),
@@ -40,6 +46,18 @@ class PostgresqlNormaliser(Normaliser):
         (r"^INT8$", "BIGINT"),
         (r"^INT2$", "SMALLINT"),
         (r"^BOOL$", "BOOLEAN"),
+    )
+
+    condition_rewrites = (
+        *Normaliser.condition_rewrites,
+        # x IN (...) comes back as x = ANY (ARRAY[...]), NOT IN as <> ALL
+        (r"=anyarray", "in"),
+        (r"<>allarray", "notin"),
+        # LIKE family as operators
+        (r"!~~\*", "notilike"),
+        (r"~~\*", "ilike"),
+        (r"!~~", "notlike"),
+        (r"~~", "like"),
     )
 
     def is_system_schema(self, name: str) -> bool:
@@ -79,3 +97,41 @@ class PostgresqlNormaliser(Normaliser):
     def is_implicit_default(self, text: str, column: sa.Column[Any]) -> bool:
         # SERIAL columns carry nextval('<table>_<col>_seq'::regclass)
         return text.strip().lower().startswith("nextval(")
+
+    def read_enums(
+        self, connection: Connection, schemas: Sequence[str]
+    ) -> dict[Any, Any]:
+        return postgresql_catalog.read_enums(connection, schemas)
+
+    def read_sequences(
+        self, connection: Connection, schemas: Sequence[str]
+    ) -> dict[Any, Any] | None:
+        return postgresql_catalog.read_sequences(connection, schemas)
+
+    def native_enum(
+        self, type_: sqltypes.TypeEngine[Any]
+    ) -> tuple[str | None, str, tuple[str, ...], bool] | None:
+        is_array = isinstance(type_, sqltypes.ARRAY)
+        if is_array:
+            type_ = type_.item_type  # type: ignore[attr-defined]
+        if isinstance(type_, sqltypes.TypeDecorator):
+            type_ = type_.impl_instance
+        if not isinstance(type_, sqltypes.Enum) or not type_.native_enum:
+            return None
+        if not type_.name:
+            return None
+        return type_.schema, str(type_.name), tuple(type_.enums), is_array
+
+    def index_options_signature(self, index: Any) -> tuple[Any, ...]:
+        opts = index.dialect_options["postgresql"]
+        using = (opts.get("using") or "btree").lower()
+        include = tuple(
+            c if isinstance(c, str) else c.name for c in opts.get("include") or ()
+        )
+        ops = tuple(
+            sorted(
+                (getattr(k, "name", k), str(v).lower())
+                for k, v in (opts.get("ops") or {}).items()
+            )
+        )
+        return (using, include, ops, bool(opts.get("nulls_not_distinct")))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
+from sqlalchemy.engine import Connection
+
+from schemadiff.ddl import sqlite_catalog
 from schemadiff.ddl.normalise import Normaliser
 
 
@@ -21,3 +25,9 @@ class SqliteNormaliser(Normaliser):
         (r"^DECIMAL", "NUMERIC"),
         (r"^DOUBLE PRECISION$", "DOUBLE"),
     )
+
+    def read_index_sorting(
+        self, connection: Connection, schema: str | None, table_names: Sequence[str]
+    ) -> dict[tuple[str, str], set[str]] | None:
+        # SQLAlchemy reads no DESC from PRAGMA index_xinfo
+        return sqlite_catalog.read_index_sorting(connection, schema, table_names)

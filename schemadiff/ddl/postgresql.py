@@ -18,11 +18,12 @@ from typing import Any
 from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.schema import Column
+from sqlalchemy.schema import Column, Identity
 from sqlalchemy.sql.compiler import DDLCompiler
 
 from schemadiff.ddl import base
 from schemadiff.ddl.impl import DefaultImpl, is_string_literal
+from schemadiff.ddl.postgresql_enum import PostgresqlEnumMixin
 from schemadiff.util import CommandError
 
 #: control characters, written as backslash escapes in an E'' string
@@ -30,7 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _E_ESCAPES = {"\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-class PostgresqlImpl(DefaultImpl):
+class PostgresqlImpl(PostgresqlEnumMixin, DefaultImpl):
     __dialect__ = "postgresql"
     transactional_ddl = True
 
@@ -123,6 +124,18 @@ class PostgresqlImpl(DefaultImpl):
                 f"alter_column {table_name}.{column_name}: postgresql_using needs "
                 "type_ as well"
             )
+        if isinstance(server_default, Identity) or isinstance(
+            existing_server_default, Identity
+        ):
+            self._alter_identity(
+                table_name, column_name, schema, server_default, existing_server_default
+            )
+            server_default = (
+                False if isinstance(server_default, Identity) else server_default
+            )
+            existing_server_default = None
+            if server_default is None:
+                server_default = False  # DROP IDENTITY left no default behind
         if type_ is not None:
             self._create_named_type(type_)
             self._exec(
@@ -151,6 +164,56 @@ class PostgresqlImpl(DefaultImpl):
             existing_autoincrement=existing_autoincrement,
             **kw,
         )
+
+    def _alter_identity(
+        self,
+        table_name: str,
+        column_name: str,
+        schema: str | None,
+        identity: Any,
+        existing: Any,
+    ) -> None:
+        """Identity columns: ``ADD GENERATED ... AS IDENTITY``, ``SET`` each
+        option of an existing one, or ``DROP IDENTITY``."""
+        column = self.dialect.identifier_preparer.quote(column_name)
+        prefix = f"{base.alter_table(self._compiler(), table_name, schema)} "
+        prefix += f"ALTER COLUMN {column}"
+        if not isinstance(identity, Identity):
+            self._exec(f"{prefix} DROP IDENTITY IF EXISTS")
+            return
+        generated = "ALWAYS" if identity.always else "BY DEFAULT"
+        options = _identity_options(identity)
+        if not isinstance(existing, Identity):
+            body = f" ({' '.join(options)})" if options else ""
+            self._exec(f"{prefix} ADD GENERATED {generated} AS IDENTITY{body}")
+            return
+        sets = [f"SET GENERATED {generated}"] + [f"SET {o}" for o in options]
+        for attr, word in (("minvalue", "MINVALUE"), ("maxvalue", "MAXVALUE")):
+            if getattr(identity, attr) is None and getattr(existing, attr) is not None:
+                sets.append(f"SET NO {word}")
+        if identity.cycle is None and existing.cycle:
+            sets.append("SET NO CYCLE")
+        self._exec(f"{prefix} {' '.join(sets)}")
+
+    def _compiler(self) -> DDLCompiler:
+        return self.dialect.ddl_compiler(self.dialect, None)
+
+
+def _identity_options(identity: Identity) -> list[str]:
+    options = []
+    if identity.start is not None:
+        options.append(f"START WITH {int(identity.start)}")
+    if identity.increment is not None:
+        options.append(f"INCREMENT BY {int(identity.increment)}")
+    if identity.minvalue is not None:
+        options.append(f"MINVALUE {int(identity.minvalue)}")
+    if identity.maxvalue is not None:
+        options.append(f"MAXVALUE {int(identity.maxvalue)}")
+    if identity.cache is not None:
+        options.append(f"CACHE {int(identity.cache)}")
+    if identity.cycle is not None:
+        options.append("CYCLE" if identity.cycle else "NO CYCLE")
+    return options
 
 
 @compiles(base.ColumnType, "postgresql")

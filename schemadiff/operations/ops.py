@@ -1976,3 +1976,25 @@ class MigrationScript(MigrateOperation):
 def _as_list(value: Any) -> list[Any]:
     """None, one item or a list/tuple of them, as a list."""
     return list(to_tuple(value))
+
+
+# directives that live in modules of their own, importable from here as well
+from schemadiff.operations.ops_enum import (  # noqa: E402
+    CreateEnumOp,
+    DropEnumOp,
+    SyncEnumValuesOp,
+)
+from schemadiff.operations.ops_sequence import (  # noqa: E402
+    AlterSequenceOp,
+    CreateSequenceOp,
+    DropSequenceOp,
+)
+
+__all__ += [
+    "CreateEnumOp",
+    "DropEnumOp",
+    "SyncEnumValuesOp",
+    "AlterSequenceOp",
+    "CreateSequenceOp",
+    "DropSequenceOp",
+]

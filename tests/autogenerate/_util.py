@@ -68,6 +68,8 @@ def describe(container: Any, dialect: sa.Dialect) -> list[Any]:
         return value.replace("`", "")
 
     def one(op: Any) -> Any:
+        if hasattr(op, "diff_kind"):  # directives of their own modules
+            return op.to_diff_tuple()
         if isinstance(op, ops.ModifyTableOps):
             return ("modify_table", op.schema, op.table_name, [one(o) for o in op.ops])
         if isinstance(op, ops.CreateTableOp):
@@ -101,6 +103,8 @@ def describe(container: Any, dialect: sa.Dialect) -> list[Any]:
             return ("create_index", op.index_name, cols, bool(op.unique))
         if isinstance(op, ops.DropIndexOp):
             return ("drop_index", op.index_name)
+        if isinstance(op, ops.CreatePrimaryKeyOp):
+            return ("create_pk", op.constraint_name, tuple(op.columns))
         if isinstance(op, ops.CreateUniqueConstraintOp):
             return ("create_unique", op.constraint_name, tuple(op.columns))
         if isinstance(op, ops.CreateForeignKeyOp):

@@ -137,11 +137,18 @@ def case_check_renamed(b: Any) -> Case:
 
 
 def case_check_condition_changed(b: Any) -> Case:
-    """Same name, other condition: not detected (backends rewrite the text)."""
+    """Same name, other condition: dropped and created again."""
     before, after = _md(), _md()
     _t(before, sa.CheckConstraint("x > 0", name="positive"))
     _t(after, sa.CheckConstraint("x > 1 AND y IS NOT NULL", name="positive"))
-    return Case(before, after, [], [], {})
+    drop = ("drop_constraint", "ck_t_positive", "check")
+    return Case(
+        before,
+        after,
+        [_mod("t", drop, ("create_check", "ck_t_positive", "x > 1 AND y IS NOT NULL"))],
+        [_mod("t", drop, ("create_check", "ck_t_positive", "x > 0"))],
+        {},
+    )
 
 
 def case_type_checks(b: Any) -> Case:

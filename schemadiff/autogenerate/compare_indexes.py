@@ -1,0 +1,78 @@
+"""Index details beyond columns and predicate: PostgreSQL's method
+(``USING``), ``INCLUDE`` columns, operator classes and ``NULLS NOT
+DISTINCT``; MySQL/MariaDB prefix lengths and FULLTEXT/SPATIAL.  The dialect
+normaliser puts them in canonical form
+(:meth:`~schemadiff.ddl.normalise.Normaliser.index_options_signature`); an
+index whose options differ is dropped and created again, as for a changed
+column list.
+
+DESC columns are compared as part of the column list; where SQLAlchemy's
+reflection doesn't read them (SQLite, MySQL/MariaDB) they are added to the
+reflected indexes by :func:`apply_reflected_sorting`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from schemadiff.autogenerate.model import IndexModel, SchemaModel
+from schemadiff.ddl.normalise import Normaliser
+
+if TYPE_CHECKING:
+    from schemadiff.autogenerate.api import AutogenContext
+
+
+def index_options_differ(
+    normaliser: Normaliser, conn_i: IndexModel, meta_i: IndexModel
+) -> bool:
+    if not isinstance(conn_i.obj, sa.Index) or not isinstance(meta_i.obj, sa.Index):
+        return False  # unique constraints carry no such options here
+    return normaliser.index_options_signature(
+        conn_i.obj
+    ) != normaliser.index_options_signature(meta_i.obj)
+
+
+def apply_reflected_sorting(
+    ctx: AutogenContext, conn: SchemaModel, schemas: list[str | None]
+) -> None:
+    """Give reflected indexes the DESC columns SQLAlchemy's reflection leaves
+    out on some backends (read by the dialect's normaliser, in a constant
+    number of statements per schema): their signature then matches a
+    model's ``col.desc()``, and their directives (a downgrade's
+    ``create_index``) keep the order."""
+    if ctx.connection is None:
+        return
+    normaliser = ctx.normaliser
+    for schema in schemas:
+        tables = {
+            key[1]: table for key, table in conn.tables.items() if key[0] == schema
+        }
+        if not tables:
+            continue
+        name = schema if schema is not None else ctx.default_schema
+        found = normaliser.read_index_sorting(ctx.connection, name, sorted(tables))
+        if not found:
+            continue
+        for (tname, iname), columns in found.items():
+            table = tables.get(tname)
+            if table is None:
+                continue
+            for entry in table.indexes:
+                if entry.name == iname and isinstance(entry.obj, sa.Index):
+                    _make_descending(normaliser, entry, columns)
+
+
+def _make_descending(
+    normaliser: Normaliser, entry: IndexModel, columns: set[str]
+) -> None:
+    index = entry.obj
+    exprs = list(entry.sig[0])
+    for pos, expr in enumerate(index.expressions):
+        if isinstance(expr, sa.Column) and expr.name in columns:
+            desc = expr.desc()
+            index.expressions[pos] = desc
+            exprs[pos] = normaliser.expression_signature(
+                normaliser.compile_expression(desc)
+            )
+    entry.sig = (tuple(exprs), *entry.sig[1:])

@@ -1,0 +1,108 @@
+"""Small PostgreSQL catalog readers for what SQLAlchemy's Inspector doesn't
+batch or doesn't give at all: native ENUM types with the columns using them.
+
+Each reader takes a connection and the schemas to read and returns plain
+dicts, in a constant number of statements whatever the number of tables, so
+autogenerate stays batched.  Schema names in the results are the catalog's;
+callers map the default schema to ``None`` themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+_ENUMS = sa.text("""
+    SELECT n.nspname, t.typname, e.enumlabel
+    FROM pg_type t
+    JOIN pg_namespace n ON n.oid = t.typnamespace
+    JOIN pg_enum e ON e.enumtypid = t.oid
+    WHERE t.typtype = 'e' AND n.nspname = ANY(:schemas)
+    ORDER BY n.nspname, t.typname, e.enumsortorder
+    """)
+
+# every column of a regular/partitioned table holding one of the types, or an
+# array of one; the default is the catalog's text (with its casts)
+_ENUM_COLUMNS = sa.text("""
+    SELECT tn.nspname, t.typname, cn.nspname, c.relname, a.attname,
+           a.atttypid <> t.oid AS is_array,
+           pg_get_expr(d.adbin, d.adrelid) AS col_default
+    FROM pg_type t
+    JOIN pg_namespace tn ON tn.oid = t.typnamespace
+    JOIN pg_attribute a ON a.atttypid IN (t.oid, t.typarray)
+    JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_namespace cn ON cn.oid = c.relnamespace
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE t.typtype = 'e' AND tn.nspname = ANY(:schemas)
+      AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+    ORDER BY cn.nspname, c.relname, a.attnum
+    """)
+
+
+def read_enums(connection: Connection, schemas: Sequence[str]) -> dict[Any, Any]:
+    """``{(schema, name): {"values": [...], "columns": [...]}}`` for every ENUM
+    type of ``schemas`` (two statements).
+
+    Each column is ``{"schema", "table", "column", "array", "default"}``;
+    columns of tables in *any* schema are listed, so a type is never taken
+    for unused because its users live elsewhere.
+    """
+    params = {"schemas": list(schemas)}
+    out: dict[Any, Any] = {}
+    for schema, name, label in connection.execute(_ENUMS, params):
+        entry = out.setdefault((schema, name), {"values": [], "columns": []})
+        entry["values"].append(label)
+    for row in connection.execute(_ENUM_COLUMNS, params):
+        type_schema, type_name, schema, table, column, is_array, default = row
+        entry = out.get((type_schema, type_name))
+        if entry is None:
+            continue
+        entry["columns"].append(
+            {
+                "schema": schema,
+                "table": table,
+                "column": column,
+                "array": bool(is_array),
+                "default": default,
+            }
+        )
+    return out
+
+
+# sequences owned by a column (serial: 'a', identity: 'i') are the column's
+_SEQUENCES = sa.text("""
+    SELECT n.nspname, c.relname, s.seqstart, s.seqincrement, s.seqmin,
+           s.seqmax, s.seqcycle, s.seqcache, format_type(s.seqtypid, NULL)
+    FROM pg_sequence s
+    JOIN pg_class c ON c.oid = s.seqrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = ANY(:schemas)
+      AND NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+          AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+      )
+    ORDER BY n.nspname, c.relname
+    """)
+
+
+def read_sequences(connection: Connection, schemas: Sequence[str]) -> dict[Any, Any]:
+    """``{(schema, name): {start, increment, minvalue, maxvalue, cycle, cache,
+    data_type}}`` for the free-standing sequences of ``schemas`` (one
+    statement); serial and identity columns' own sequences are left out."""
+    out: dict[Any, Any] = {}
+    for row in connection.execute(_SEQUENCES, {"schemas": list(schemas)}):
+        schema, name, start, inc, low, high, cycle, cache, data_type = row
+        out[(schema, name)] = {
+            "start": int(start),
+            "increment": int(inc),
+            "minvalue": int(low),
+            "maxvalue": int(high),
+            "cycle": bool(cycle),
+            "cache": int(cache),
+            "data_type": data_type,
+        }
+    return out
