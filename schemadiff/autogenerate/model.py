@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import schema as sa_schema
+from sqlalchemy.sql import operators
 
 from schemadiff.ddl.normalise import Normaliser
 
@@ -392,6 +393,14 @@ def identity_differs(conn: dict[str, Any] | None, meta: dict[str, Any] | None) -
     return False
 
 
+def _is_plain_ascending(expr: Any) -> bool:
+    """``col.asc()``: the same index as ``col`` (no backend records ASC)."""
+    return (
+        getattr(expr, "modifier", None) is operators.asc_op
+        and isinstance(getattr(expr, "element", None), sa.Column)
+    )
+
+
 def _build_index(
     index: sa.Index, normaliser: Normaliser, reflected: bool
 ) -> IndexModel | None:
@@ -403,6 +412,9 @@ def _build_index(
             exprs.append(expr.name)
         elif isinstance(expr, str):
             exprs.append(expr)
+        elif _is_plain_ascending(expr):
+            # ASC is every backend's default order: nothing to compare
+            exprs.append(expr.element.name)
         else:
             # a column's DESC/ASC is no expression (its order is read back)
             element = getattr(expr, "element", None)

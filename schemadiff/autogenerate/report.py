@@ -43,7 +43,8 @@ JSON format (``schemadiff check --format json``), version 2::
 ``{"type": "<SQL type>", "nullable": bool}``; for ``modify_type`` the SQL type
 strings; for ``modify_nullable`` booleans; for ``modify_default`` the default's
 SQL text; for comments the comment; for indexes ``{"columns": [...],
-"unique": bool}``; for constraints ``{"type": "unique"|"primary_key"|
+"unique": bool}`` plus ``"where": "<predicate SQL>"`` for a partial index;
+for constraints ``{"type": "unique"|"primary_key"|
 "foreign_key", "columns": [...]}`` (foreign keys add ``referred_schema``,
 ``referred_table``, ``referred_columns``, ``ondelete``, ``onupdate``), and for
 CHECK constraints ``{"type": "check", "sqltext": "<condition>"}`` (the
@@ -242,6 +243,25 @@ def _index_info(index: sa.Index) -> dict[str, Any]:
     return {"columns": columns, "unique": bool(index.unique)}
 
 
+def _index_where(index: sa.Index, dialect: Any) -> str | None:
+    """A partial index's predicate as SQL text (``<dialect>_where``), so a
+    changed predicate reads as such, not as two identical lines."""
+    name = getattr(dialect, "name", None)
+    for key, value in index.dialect_kwargs.items():
+        if not key.endswith("_where") or value is None:
+            continue
+        if name is not None and not key.startswith(f"{name}_"):
+            continue
+        if isinstance(value, str):
+            return value
+        compiled = value.compile(
+            dialect=plain_sql_dialect(dialect) if dialect is not None else None,
+            compile_kwargs={"literal_binds": True, "include_table": False},
+        )
+        return str(compiled)
+    return None
+
+
 _CONSTRAINT_TYPES = {
     "unique_constraint": "unique",
     "check_constraint": "check",
@@ -340,6 +360,9 @@ def _entry(diff: tuple, dialect: Any) -> dict[str, Any]:
         index = diff[1]
         table = index.table
         info = _index_info(index)
+        where = _index_where(index, dialect)
+        if where is not None:
+            info["where"] = where
         before, after = (None, info) if kind == "add_index" else (info, None)
         entry = _base(
             kind,
@@ -354,8 +377,8 @@ def _entry(diff: tuple, dialect: Any) -> dict[str, Any]:
         unique = "unique index" if info["unique"] else "index"
         entry["description"] = (
             f"{unique} {index.name} on "
-            f"{_qual(entry['schema'], entry['table'])}({', '.join(info['columns'])}) "
-            f"{verb}"
+            f"{_qual(entry['schema'], entry['table'])}({', '.join(info['columns'])})"
+            f"{f' WHERE {where}' if where is not None else ''} {verb}"
         )
         return entry
     if kind in ("add_constraint", "remove_constraint", "add_fk", "remove_fk"):
