@@ -67,6 +67,11 @@ class MySQLNormaliser(Normaliser):
         # MariaDB stores length() as octet_length()
         (r"(?<![\w.])octet_length", "length"),
     )
+    condition_text_rewrites = (
+        *Normaliser.condition_text_rewrites,
+        # MariaDB stores `a % b` as `a MOD b`
+        (r"\s+mod\s+", " % "),
+    )
 
     def read_index_sorting(
         self, connection: Connection, schema: str | None, table_names: Sequence[str]
