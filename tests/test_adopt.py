@@ -10,7 +10,9 @@ database Alembic leaves after ``upgrade 2b3c4d5e6f70`` + ``upgrade 5e6f708192a3`
 from __future__ import annotations
 
 import ast
+import logging
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,33 @@ from tests.helpers import run_cli, set_url
 
 FIXTURE = Path(__file__).parent / "fixtures" / "alembic_project"
 VERSIONS = FIXTURE / "migrations" / "versions"
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """The fixture's env.py runs fileConfig() in-process: undo it afterwards, so
+    later tests see the logging set-up they started with."""
+    manager = logging.root.manager
+    root = logging.getLogger()
+    saved_root = (root.handlers[:], root.level)
+    saved = {
+        name: (lg.disabled, lg.level, lg.handlers[:], lg.propagate)
+        for name, lg in manager.loggerDict.items()
+        if isinstance(lg, logging.Logger)
+    }
+    yield
+    root.handlers[:], level = saved_root
+    root.setLevel(level)
+    for name, lg in manager.loggerDict.items():
+        if not isinstance(lg, logging.Logger):
+            continue
+        if name in saved:
+            lg.disabled, lg.level, handlers, lg.propagate = saved[name]
+            lg.handlers[:] = handlers
+        else:
+            lg.disabled = False
+            lg.handlers[:] = []
+            lg.setLevel(logging.NOTSET)
 
 
 def _alembic_imports(source: str) -> list[str]:
