@@ -256,6 +256,20 @@ def _rename_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+def _verify_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--verify`` and ``--verify-url`` (revision --autogenerate and check)."""
+    fn = click.option(
+        "--verify-url",
+        metavar="URL",
+        help="Where to make the scratch database (default: the configured one).",
+    )(fn)
+    return click.option(
+        "--verify",
+        is_flag=True,
+        help="Prove the revision(s) on a scratch database of the same backend.",
+    )(fn)
+
+
 @main.command("revision")
 @click.option("-m", "--message", help="Message for the new revision.")
 @click.option(
@@ -279,16 +293,7 @@ def _rename_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     multiple=True,
     help="Revision(s) this one depends on (repeatable).",
 )
-@click.option(
-    "--verify",
-    is_flag=True,
-    help="Prove the revision(s) on a scratch database of the same backend.",
-)
-@click.option(
-    "--verify-url",
-    metavar="URL",
-    help="Where to make the scratch database (default: the configured one).",
-)
+@_verify_options
 @_rename_option
 @click.option(
     "--no-destructive",
@@ -567,16 +572,7 @@ def lint_cmd(
     show_default=True,
     help="Report format; json is stable for CI.",
 )
-@click.option(
-    "--verify",
-    is_flag=True,
-    help="Prove the revision(s) on a scratch database of the same backend.",
-)
-@click.option(
-    "--verify-url",
-    metavar="URL",
-    help="Where to make the scratch database (default: the configured one).",
-)
+@_verify_options
 @_rename_option
 @click.pass_context
 def check_cmd(

@@ -395,9 +395,8 @@ def identity_differs(conn: dict[str, Any] | None, meta: dict[str, Any] | None) -
 
 def _is_plain_ascending(expr: Any) -> bool:
     """``col.asc()``: the same index as ``col`` (no backend records ASC)."""
-    return (
-        getattr(expr, "modifier", None) is operators.asc_op
-        and isinstance(getattr(expr, "element", None), sa.Column)
+    return getattr(expr, "modifier", None) is operators.asc_op and isinstance(
+        getattr(expr, "element", None), sa.Column
     )
 
 
