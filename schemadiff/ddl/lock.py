@@ -228,7 +228,14 @@ class SQLiteFileLock(MigrationLock):
     (closing any descriptor of a file drops them all).  The run's connection
     never waits on it while holding a read lock, so it can't deadlock with
     the writer.
+
+    Like a server session, one DB-API connection may take it again (several
+    commands sharing a caller's connection and transaction); another
+    connection, in this process or another, waits.
     """
+
+    #: path -> [descriptor, owning DB-API connection, times taken]
+    _held: ClassVar[dict[str, list[Any]]] = {}
 
     def __init__(self, *args: Any, path: str) -> None:
         super().__init__(*args)
@@ -236,7 +243,8 @@ class SQLiteFileLock(MigrationLock):
         self.mechanism = f"lock file {path}"
         database = os.path.basename(path[: -len(f".{self.target}.lock")])
         self.target = f"{database}.{self.target}"
-        self._fd: int | None = None
+        assert self.connection is not None
+        self._owner = self.connection.connection.dbapi_connection
 
     @classmethod
     def for_connection(
@@ -260,24 +268,32 @@ class SQLiteFileLock(MigrationLock):
     def try_acquire(self, transaction_scoped: bool = False) -> bool:
         import fcntl
 
-        if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        held = self._held.get(self.path)
+        if held is not None:
+            if held[1] is not self._owner:
+                return False
+            held[2] += 1
+            return True
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            os.close(self._fd)
-            self._fd = None
+            os.close(fd)
             return False
-        os.ftruncate(self._fd, 0)
-        os.pwrite(self._fd, f"{os.getpid()}\n".encode(), 0)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._held[self.path] = [fd, self._owner, 1]
         return True
 
     def release(self) -> None:
-        if self._fd is None:
+        held = self._held.get(self.path)
+        if held is None or held[1] is not self._owner:
             return
-        fd, self._fd = self._fd, None
-        os.ftruncate(fd, 0)
-        os.close(fd)  # closing frees the flock
+        held[2] -= 1
+        if held[2] == 0:
+            del self._held[self.path]
+            os.ftruncate(held[0], 0)
+            os.close(held[0])  # closing frees the flock
 
     def release_dbapi(self, dbapi_connection: Any) -> None:
         self.release()
