@@ -414,3 +414,77 @@ def test_offline_lock_on_sqlite_is_one_failed_line(tmp_path: Path) -> None:
         "scripts; leave out --lock"
     )
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("args", [["downgrade", "base"], ["stamp", "base"]])
+def test_downgrade_and_stamp_take_the_lock(
+    backend: Backend, tmp_path: Path, args: list[str]
+) -> None:
+    project = _project(tmp_path, backend)
+    assert run_cli(["upgrade", "head"], cwd=project).exit_code == 0
+    engine, conn, holding = _hold(backend)
+    try:
+        with holding:
+            result = run_cli(["--lock-timeout", "0", *args], cwd=project)
+    finally:
+        conn.close()
+        engine.dispose()
+    assert result.exit_code == 1, result.output
+    assert "FAILED: Timed out after 0s waiting for the migration lock" in result.output
+    assert _state(backend.url)[1] == [REVS[-1]]
+    result = run_cli(["--lock-timeout", "0", *args], cwd=project)
+    assert result.exit_code == 0, result.output
+    with backend.engine.connect() as check:
+        versions = check.execute(sa.text("SELECT version_num FROM schemadiff_version"))
+        assert versions.all() == []
+
+
+def test_api_waits_then_takes_the_lock(backend: Backend) -> None:
+    """``migration_lock()`` (the API for programs): a second connection says
+    once that it waits, names the holder, and gets the lock once it's freed."""
+    import threading
+
+    said: list[str] = []
+    holder = backend.engine.connect()
+    waiter = backend.engine.connect()
+    try:
+        with migration_lock(holder) as first:
+            assert first is not None and not first.waited
+            timer = threading.Timer(0.3, first.release)
+            timer.start()
+            try:
+                with migration_lock(waiter, timeout=30, on_wait=said.append) as got:
+                    assert got is not None and got.waited
+                    assert got.description == first.description
+            finally:
+                timer.join()
+    finally:
+        holder.close()
+        waiter.close()
+    assert len(said) == 1
+    assert said[0].startswith(f"{WAITING}{first.description}, held by ")
+    assert _try_lock(backend.url)
+
+
+def test_a_dialect_without_a_lock_runs_unlocked(
+    backend: Backend, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The generic implementation's hook returns no lock: the run goes on
+    unlocked, with a debug line, even while a built-in lock is held."""
+    from schemadiff.ddl.impl import DefaultImpl
+    from schemadiff.runtime.lock import acquire
+
+    engine, conn, holding = _hold(backend)
+    try:
+        with holding, backend.engine.connect() as other:
+            generic = DefaultImpl(other.dialect, other, False, None, None, {})
+            with caplog.at_level("DEBUG", logger="schemadiff.runtime.lock"):
+                assert acquire(generic, timeout=0) is None
+            assert other.exec_driver_sql("SELECT 1").scalar() == 1
+    finally:
+        conn.close()
+        engine.dispose()
+    assert (
+        f"No migration lock for dialect {backend.dialect_name}; running without one"
+        in caplog.text
+    )
