@@ -48,8 +48,6 @@ def _barrier() -> None:
 
 
 def _run_with(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata)
-    _barrier()
 """
 
 
@@ -79,18 +77,15 @@ def _project(tmp_path: Path, backend: Backend, env_edit: str = "") -> Path:
     project = make_project(tmp_path, url=backend.url)
     env = project / "migrations" / "env.py"
     text = env.read_text("utf-8")
-    configure = (
-        "context.configure(connection=connection, target_metadata=target_metadata)"
-    )
-    old = f"\ndef _run_with(connection) -> None:\n    {configure}\n"
-    assert old in text
-    text = text.replace(old, BARRIER, 1)
+    old = "\n    with context.begin_transaction():\n        context.run_migrations()\n"
+    assert text.count(old) == 2  # offline, then online (_run_with)
+    at = text.rindex(old)
+    text = text[:at] + "\n    _barrier()" + text[at:]
+    text = text.replace("\ndef _run_with(connection) -> None:\n", BARRIER, 1)
     if env_edit:
-        text = text.replace(
-            "context.configure(connection=connection, target_metadata=target_metadata)",
-            "context.configure(connection=connection, "
-            f"target_metadata=target_metadata, {env_edit})",
-        )
+        old = "        connection=connection,\n"
+        assert text.count(old) == 1
+        text = text.replace(old, f"{old}        {env_edit},\n")
     env.write_text(text, "utf-8")
     _history(project / "migrations" / "versions")
     return project
