@@ -169,6 +169,13 @@ def _run_alembic_compat(
     help="Read an unconverted Alembic project (alembic.ini, [alembic], "
     "[tool.alembic], alembic_version); read-only commands only.",
 )
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Give up (exit 1) after waiting this long for the migration lock "
+    "(default: wait).",
+)
 @click.version_option(__version__, "--version", prog_name="schemadiff")
 @click.pass_context
 def main(
@@ -179,6 +186,7 @@ def main(
     quiet: bool,
     raiseerr: bool,
     alembic_compat: bool,
+    lock_timeout: float | None,
 ) -> None:
     if alembic_compat:
         source = click.core.ParameterSource.DEFAULT
@@ -196,6 +204,7 @@ def main(
         quiet=quiet,
         raiseerr=raiseerr,
         alembic_compat=alembic_compat,
+        lock_timeout=lock_timeout,
     )
 
 
@@ -380,18 +389,49 @@ def _sql_and_tag(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option(
         "--tag", help="Arbitrary tag, available to env.py (context.get_tag_argument())."
     )(fn)
+    fn = click.option(
+        "--lock",
+        is_flag=True,
+        help="With --sql: take the migration lock at the top of the script and "
+        "free it at the bottom (PostgreSQL, MariaDB/MySQL).",
+    )(fn)
+    fn = click.option(
+        "--lock-timeout",
+        type=click.FloatRange(min=0),
+        metavar="SECONDS",
+        help="Give up (exit 1) after waiting this long for the migration lock "
+        "held by another run (default: wait).",
+    )(fn)
     return click.option(
         "--sql", is_flag=True, help="Print SQL instead of running it (offline mode)."
     )(fn)
+
+
+def _lock_options(
+    ctx: click.Context, lock_timeout: float | None, lock: bool
+) -> dict[str, Any]:
+    """The lock arguments of a command; its own --lock-timeout wins over the
+    global one."""
+    if lock_timeout is None:
+        lock_timeout = ctx.obj.lock_timeout
+    return {"lock_timeout": lock_timeout, "lock": lock}
 
 
 @main.command("upgrade", context_settings=_ACCEPT_DASH_ARGS)
 @click.argument("revision", default="head", callback=_revision_argument)
 @_sql_and_tag
 @click.pass_context
-def upgrade_cmd(ctx: click.Context, revision: str, sql: bool, tag: str | None) -> None:
+def upgrade_cmd(
+    ctx: click.Context,
+    revision: str,
+    sql: bool,
+    tag: str | None,
+    lock_timeout: float | None,
+    lock: bool,
+) -> None:
     """Upgrade the database to REVISION (default: head)."""
-    _run(ctx, "upgrade", revision, sql=sql, tag=tag)
+    locking = _lock_options(ctx, lock_timeout, lock)
+    _run(ctx, "upgrade", revision, sql=sql, tag=tag, **locking)
 
 
 @main.command("downgrade", context_settings=_ACCEPT_DASH_ARGS)
@@ -399,10 +439,16 @@ def upgrade_cmd(ctx: click.Context, revision: str, sql: bool, tag: str | None) -
 @_sql_and_tag
 @click.pass_context
 def downgrade_cmd(
-    ctx: click.Context, revision: str, sql: bool, tag: str | None
+    ctx: click.Context,
+    revision: str,
+    sql: bool,
+    tag: str | None,
+    lock_timeout: float | None,
+    lock: bool,
 ) -> None:
     """Downgrade the database to REVISION (e.g. -1, base, a revision id)."""
-    _run(ctx, "downgrade", revision, sql=sql, tag=tag)
+    locking = _lock_options(ctx, lock_timeout, lock)
+    _run(ctx, "downgrade", revision, sql=sql, tag=tag, **locking)
 
 
 @main.command("stamp", context_settings=_ACCEPT_DASH_ARGS)
@@ -416,10 +462,13 @@ def stamp_cmd(
     sql: bool,
     tag: str | None,
     purge: bool,
+    lock_timeout: float | None,
+    lock: bool,
 ) -> None:
     """Set the version table to REVISIONS without running migrations."""
     target: str | list[str] = revisions[0] if len(revisions) == 1 else list(revisions)
-    _run(ctx, "stamp", target, sql=sql, tag=tag, purge=purge)
+    locking = _lock_options(ctx, lock_timeout, lock)
+    _run(ctx, "stamp", target, sql=sql, tag=tag, purge=purge, **locking)
 
 
 @main.command("current")

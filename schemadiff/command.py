@@ -9,9 +9,14 @@ Signatures (Alembic's, so scripts port unchanged):
   depends_on=None, process_revision_directives=None, verify=False,
   verify_url=None, rename=None, no_destructive=False, interactive=None)``
 - ``merge(config, revisions, message=None, branch_label=None, rev_id=None)``
-- ``upgrade(config, revision, sql=False, tag=None)``
-- ``downgrade(config, revision, sql=False, tag=None)``
-- ``stamp(config, revision, sql=False, tag=None, purge=False)`` (revision: str or list)
+- ``upgrade(config, revision, sql=False, tag=None, lock_timeout=None, lock=False)``
+- ``downgrade(config, revision, sql=False, tag=None, lock_timeout=None, lock=False)``
+- ``stamp(config, revision, sql=False, tag=None, purge=False, lock_timeout=None,
+  lock=False)`` (revision: str or list)
+
+``upgrade``, ``downgrade`` and ``stamp`` hold the migration lock
+(``schemadiff.runtime.lock``) online, waiting ``lock_timeout`` seconds at most
+(None: for ever); ``lock=True`` writes its statements into ``--sql`` output.
 - ``current(config, verbose=False)``
 - ``history(config, rev_range=None, verbose=False, indicate_current=False,
   graph=False)``
@@ -828,10 +833,12 @@ def _run_steps(
     starting_rev: str | None,
     destination_rev: Any,
     tag: str | None,
+    lock_timeout: float | None = None,
+    lock: bool = False,
     **kw: Any,
 ) -> None:
     """Run the steps ``planner(current_heads)`` returns (upgrade, downgrade or
-    stamp), online or as SQL."""
+    stamp), online or as SQL, under the migration lock."""
 
     def plan(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
         return planner(heads)
@@ -844,12 +851,20 @@ def _run_steps(
         starting_rev=starting_rev,
         destination_rev=destination_rev,
         tag=tag,
+        lock_run=True,
+        lock_timeout=lock_timeout,
+        offline_lock=lock and sql,
         **kw,
     )
 
 
 def upgrade(
-    config: Config, revision: str, sql: bool = False, tag: str | None = None
+    config: Config,
+    revision: str,
+    sql: bool = False,
+    tag: str | None = None,
+    lock_timeout: float | None = None,
+    lock: bool = False,
 ) -> None:
     """Upgrade the database to ``revision`` (``head``, ``heads``, ``+N``, ...)."""
     script = _script(config)
@@ -861,7 +876,17 @@ def upgrade(
             _say_nothing_to_upgrade(config, destination, heads)
         return steps
 
-    _run_steps(config, script, plan, sql, starting_rev, destination, tag)
+    _run_steps(
+        config,
+        script,
+        plan,
+        sql,
+        starting_rev,
+        destination,
+        tag,
+        lock_timeout=lock_timeout,
+        lock=lock,
+    )
 
 
 def _say_nothing_to_upgrade(
@@ -882,7 +907,12 @@ def _say_nothing_to_upgrade(
 
 
 def downgrade(
-    config: Config, revision: str, sql: bool = False, tag: str | None = None
+    config: Config,
+    revision: str,
+    sql: bool = False,
+    tag: str | None = None,
+    lock_timeout: float | None = None,
+    lock: bool = False,
 ) -> None:
     """Downgrade the database to ``revision`` (``-1``, ``base``, an id, ...).
 
@@ -906,7 +936,16 @@ def downgrade(
     # dont_mutate: a database without a version table has nothing to downgrade,
     # and must not gain one.
     _run_steps(
-        config, script, plan, sql, starting_rev, destination, tag, dont_mutate=True
+        config,
+        script,
+        plan,
+        sql,
+        starting_rev,
+        destination,
+        tag,
+        lock_timeout=lock_timeout,
+        lock=lock,
+        dont_mutate=True,
     )
 
 
@@ -916,6 +955,8 @@ def stamp(
     sql: bool = False,
     tag: str | None = None,
     purge: bool = False,
+    lock_timeout: float | None = None,
+    lock: bool = False,
 ) -> None:
     """Record ``revision`` (one or several) in the version table, running nothing.
 
@@ -949,6 +990,8 @@ def stamp(
         starting_rev,
         destination,
         tag,
+        lock_timeout=lock_timeout,
+        lock=lock,
         purge=purge,
         dont_mutate=True,
     )

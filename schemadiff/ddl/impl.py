@@ -37,6 +37,7 @@ from sqlalchemy.sql.elements import BindParameter, ClauseElement
 from sqlalchemy.sql.sqltypes import NullType
 
 from schemadiff.ddl import base
+from schemadiff.ddl.lock import MigrationLock
 from schemadiff.ddl.plain_sql import STRING_LITERAL, script_dialect
 from schemadiff.util import CommandError
 
@@ -286,6 +287,12 @@ class DefaultImpl:
             f"{url.get_backend_name()} fleet targets take no 'schema'; give each "
             "target its own url"
         )
+
+    def migration_lock(self, table: str, schema: str | None) -> MigrationLock | None:
+        """The lock that serialises runs on this database (see
+        ``schemadiff.ddl.lock``); None runs unlocked.  A third-party dialect
+        implementation overrides this to lock its backend."""
+        return None
 
     def requires_recreate_in_batch(self, batch_op: Any) -> bool:
         """Whether batch mode must rebuild the table ("move and copy")."""

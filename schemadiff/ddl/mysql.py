@@ -22,6 +22,7 @@ from sqlalchemy.sql.compiler import DDLCompiler
 
 from schemadiff.ddl import base
 from schemadiff.ddl.impl import DefaultImpl, is_string_literal
+from schemadiff.ddl.lock import MigrationLock, MySQLLock
 from schemadiff.util import CommandError
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,9 @@ class MySQLImpl(DefaultImpl):
         if not self.dialect._backslash_escapes or not is_string_literal(literal):
             return literal
         return _MYSQL_ESCAPED.sub(lambda m: _MYSQL_ESCAPES[m.group(0)], literal)
+
+    def migration_lock(self, table: str, schema: str | None) -> MigrationLock:
+        return MySQLLock(self.dialect, self.connection, table, schema)
 
     def _live_column(
         self, table_name: str, column_name: str, schema: str | None

@@ -23,6 +23,7 @@ from sqlalchemy.sql.compiler import DDLCompiler
 
 from schemadiff.ddl import base
 from schemadiff.ddl.impl import DefaultImpl, is_string_literal
+from schemadiff.ddl.lock import MigrationLock, PostgresqlLock
 from schemadiff.ddl.postgresql_enum import PostgresqlEnumMixin
 from schemadiff.util import CommandError
 
@@ -69,6 +70,9 @@ class PostgresqlImpl(PostgresqlEnumMixin, DefaultImpl):
             existing = " ".join(existing)
         options = f"{existing} {setting}" if existing else setting
         return url.update_query_dict({"options": options}), schema
+
+    def migration_lock(self, table: str, schema: str | None) -> MigrationLock:
+        return PostgresqlLock(self.dialect, self.connection, table, schema)
 
     def _create_named_type(self, type_: Any) -> None:
         """A new ENUM must exist before a column can use it (CREATE TABLE does this

@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ClauseElement
 
 from schemadiff.ddl import base
 from schemadiff.ddl.impl import DefaultImpl, is_string_literal, single_column_fks
+from schemadiff.ddl.lock import MigrationLock, SQLiteFileLock
 from schemadiff.util import CommandError
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,14 @@ class SQLiteImpl(DefaultImpl):
         raise CommandError(
             f"SQLite fleet targets take no 'schema' (got {schema!r}): one file "
             "per target, named by its url"
+        )
+
+    def migration_lock(self, table: str, schema: str | None) -> MigrationLock | None:
+        """A lock file beside the database; offline there is no statement."""
+        if self.connection is None:
+            return None
+        return SQLiteFileLock.for_connection(
+            self.dialect, self.connection, table, schema
         )
 
     def _exec(self, construct: Any, *args: Any, **kw: Any) -> Any:

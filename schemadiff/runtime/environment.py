@@ -174,6 +174,7 @@ class EnvironmentContext:
         output_encoding: str | None = None,
         autogenerate_plugins: Any = None,
         rename_hints: Any = None,
+        migration_lock: bool = True,
         **kw: Any,
     ) -> None:
         """Set up the MigrationContext the rest of env.py works with.
@@ -182,6 +183,8 @@ class EnvironmentContext:
         called several times (multi-database envs); the latest call wins.
         ``version_table``/``version_table_schema`` default to the config file's
         options of the same names, then to ``schemadiff_version``/None.
+        ``migration_lock=False`` runs ``upgrade``/``downgrade``/``stamp``
+        without the migration lock (see docs/runtime.md).
         """
         _check_option_names(kw)
         opts = dict(self.context_opts)
@@ -216,6 +219,7 @@ class EnvironmentContext:
             version_table=version_table,
             version_table_schema=version_table_schema,
             version_table_pk=version_table_pk,
+            migration_lock=migration_lock,
             script=self.script,
         )
         if output_buffer is not None:

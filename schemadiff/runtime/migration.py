@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.engine.url import make_url
 
 from schemadiff.ddl.impl import DefaultImpl
+from schemadiff.runtime.lock import HeldLock, acquire, offline_statements
 from schemadiff.runtime.version_table import DEFAULT_VERSION_TABLE, VersionTable
 from schemadiff.util import CommandError, to_tuple
 
@@ -141,6 +142,19 @@ class MigrationContext:
         self._transaction: Any = None
         #: Offline: True between an emitted BEGIN and its COMMIT.
         self._offline_in_transaction = False
+        # The migration lock (schemadiff.runtime.lock): asked for by the
+        # upgrade/downgrade/stamp commands, turned off by migration_lock=False.
+        self._lock_run = bool(opts.get("lock_run")) and opts.get(
+            "migration_lock", True
+        ) not in (False, None)
+        self._lock_timeout: float | None = opts.get("lock_timeout")
+        self._offline_lock = bool(opts.get("offline_lock"))
+        self._held_lock: HeldLock | None = None
+        #: Held until the transaction env.py began has committed or rolled back.
+        self._release_after_transaction: HeldLock | None = None
+        #: Offline: None, "locked", "after-commit" or "unlocked".
+        self._offline_lock_state: str | None = None
+        self._offline_unlock_sql = ""
 
         self.impl = DefaultImpl.get_by_dialect(dialect)(
             dialect,
@@ -290,11 +304,12 @@ class MigrationContext:
 
     def stamp(self, script_directory: ScriptDirectory, revision: Any) -> None:
         """Write the version table for ``revision`` without running migrations."""
-        heads = self.get_current_heads()
-        if not self.as_sql and not heads:
-            self._ensure_version_table()
-        steps = script_directory._stamp_revs(revision, heads)
-        self._apply_steps(steps, heads, {})
+        with self._run_lock():
+            heads = self.get_current_heads()
+            if not self.as_sql and not heads:
+                self._ensure_version_table()
+            steps = script_directory._stamp_revs(revision, heads)
+            self._apply_steps(steps, heads, {})
 
     # -------------------------------------------------------------- execution
 
@@ -305,8 +320,14 @@ class MigrationContext:
     def run_migrations(self, **kw: Any) -> None:
         """Run the steps the command's ``fn`` plans from the current heads.
 
-        ``kw`` is passed to every ``upgrade()``/``downgrade()`` function.
+        ``kw`` is passed to every ``upgrade()``/``downgrade()`` function.  When
+        the command asked for it, the migration lock is held around the whole
+        run, so the version table is read only once no other run migrates.
         """
+        with self._run_lock():
+            self._run_migrations(kw)
+
+    def _run_migrations(self, kw: dict[str, Any]) -> None:
         start = getattr(self.impl, "start_migrations", None)
         if callable(start):
             start()
@@ -330,6 +351,105 @@ class MigrationContext:
                 self._ensure_version_table()
         if steps:
             self._apply_steps(steps, heads, kw)
+
+    # ---------------------------------------------------------- migration lock
+
+    @contextmanager
+    def _run_lock(self) -> Iterator[None]:
+        """Hold the migration lock for a run (offline: write its statements)."""
+        if self.as_sql:
+            if self._offline_lock and self._offline_lock_state is None:
+                self._emit_offline_lock()
+            yield
+            if self._offline_lock_state == "locked":
+                if self._offline_in_transaction:
+                    # After env.py's COMMIT, so a second script waits for it.
+                    self._offline_lock_state = "after-commit"
+                else:
+                    self._emit_offline_unlock()
+            return
+        if not self._lock_run or self._held_lock is not None or self.connection is None:
+            yield
+            return
+        table = self._version_table.table
+        held = acquire(
+            self.impl,
+            table.name,
+            table.schema,
+            self._lock_timeout,
+            self._tell_waiting,
+            transaction_scoped=self._in_external_transaction,
+        )
+        if held is None:
+            yield
+            return
+        self._held_lock = held
+        failed = True
+        try:
+            yield
+            failed = False
+        finally:
+            self._held_lock = None
+            self._let_go(held, failed)
+
+    def _tell_waiting(self, message: str) -> None:
+        config = self.config
+        if config is not None:
+            config.print_stdout(message)
+        else:
+            log.info(message)
+
+    def _let_go(self, held: HeldLock, failed: bool) -> None:
+        """Free the lock once the run's work is committed (or rolled back).
+
+        - the caller's own transaction: when it ends (PostgreSQL frees a
+          transaction-level lock itself) or the connection goes back to the
+          pool, since the caller commits after the run returns;
+        - the transaction env.py began: when that block ends;
+        - a transaction nobody here began is still open: at check-in too;
+        - otherwise now.
+        """
+        connection = self.connection
+        assert connection is not None
+        transaction = self._transaction
+        if held.transaction_scoped:
+            return
+        if self._in_external_transaction:
+            held.release_at_checkin(connection)
+        elif transaction is not None and transaction.is_active:
+            self._release_after_transaction = held
+        elif connection.in_transaction():
+            held.release_at_checkin(connection)
+        else:
+            self._release_now(held, failed)
+
+    def _release_now(self, held: HeldLock, failed: bool = False) -> None:
+        connection = self.connection
+        assert connection is not None
+        outside = not connection.in_transaction()
+        try:
+            held.release()
+            if outside and connection.in_transaction():
+                connection.commit()  # the release's own (autobegun) transaction
+        except Exception:
+            if not failed:
+                raise
+            # Don't hide the run's error; closing the connection frees it.
+            log.warning("Could not free the migration lock", exc_info=True)
+
+    def _emit_offline_lock(self) -> None:
+        table = self._version_table.table
+        lock_sql, self._offline_unlock_sql = offline_statements(
+            self.impl, table.name, table.schema
+        )
+        self.impl.static_output(lock_sql + self.impl.command_terminator)
+        self._offline_lock_state = "locked"
+
+    def _emit_offline_unlock(self) -> None:
+        self.impl.static_output(self._offline_unlock_sql + self.impl.command_terminator)
+        self._offline_lock_state = "unlocked"
+
+    # -------------------------------------------------------------- steps
 
     def _apply_steps(
         self, steps: Any, heads: Sequence[str], kw: dict[str, Any]
@@ -433,6 +553,8 @@ class MigrationContext:
         if self._offline_in_transaction:
             yield
             return
+        if self._offline_lock and self._offline_lock_state is None:
+            self._emit_offline_lock()  # the lock goes above the first BEGIN
         self.impl.emit_begin()
         self._offline_in_transaction = True
         try:
@@ -445,6 +567,8 @@ class MigrationContext:
         if self._offline_in_transaction:
             self._offline_in_transaction = False
             self.impl.emit_commit()
+            if self._offline_lock_state == "after-commit":
+                self._emit_offline_unlock()
 
     @contextmanager
     def _online_transaction(self) -> Iterator[Any]:
@@ -460,10 +584,23 @@ class MigrationContext:
         try:
             yield self._transaction
         except BaseException:
-            self._end_transaction(commit=False)
+            try:
+                self._end_transaction(commit=False)
+            finally:
+                self._release_deferred_lock(failed=True)
             raise
         else:
-            self._end_transaction(commit=True)
+            committed = False
+            try:
+                self._end_transaction(commit=True)
+                committed = True
+            finally:
+                self._release_deferred_lock(failed=not committed)
+
+    def _release_deferred_lock(self, failed: bool = False) -> None:
+        held, self._release_after_transaction = self._release_after_transaction, None
+        if held is not None:
+            self._release_now(held, failed)
 
     def _end_transaction(self, commit: bool) -> None:
         transaction, self._transaction = self._transaction, None
