@@ -60,16 +60,14 @@ class Target:
         from sqlalchemy.engine import make_url
 
         url = make_url(self.run_url()[0])
-        if url.get_backend_name() == "sqlite":
-            database = url.database or ""
-            if database and database != ":memory:":
-                database = os.path.realpath(database)
-            return ("sqlite", database)
+        database = url.database or ""
+        if not url.host and database and database != ":memory:":
+            database = os.path.realpath(database)  # a database file
         return (
             url.get_backend_name(),
             url.host or "",
             str(url.port or ""),
-            url.database or "",
+            database,
             self.schema or "",
         )
 
