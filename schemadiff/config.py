@@ -451,3 +451,17 @@ def _is_url_option(name: str) -> bool:
 
 def _one_line(err: BaseException) -> str:
     return " ".join(str(err).split())
+
+
+def __getattr__(name: str) -> Any:
+    """``schemadiff.config.CommandLine`` / ``main`` as in Alembic's config module;
+    they live in :mod:`schemadiff.cli` (click) and are imported on first use."""
+    if name == "CommandLine":
+        from schemadiff.cli import CommandLine
+
+        return CommandLine
+    if name == "main":
+        from schemadiff.cli import run
+
+        return run
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

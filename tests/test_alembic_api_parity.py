@@ -255,3 +255,26 @@ def test_run_async_refuses_a_sync_driver():
     with online(sa.create_engine("sqlite://")) as op:
         with pytest.raises(CommandError, match="needs an async driver"):
             op.run_async(lambda conn: None)
+
+
+def test_command_line_embedding(tmp_path, capsys):
+    """``config.CommandLine(prog).main(argv)`` / ``config.main(argv=...)`` run a
+    command from Python and return on success; a failure exits like the CLI."""
+    from schemadiff import config as config_module
+    from tests.helpers import chdir
+
+    path = make_project(tmp_path, url=f"sqlite:///{tmp_path / 'x.db'}")
+    write_revision(path / "migrations" / "versions", "aaaa", None)
+    with chdir(path):
+        assert config_module.CommandLine(prog="mytool").main(["heads"]) is None
+        assert "aaaa (head)" in capsys.readouterr().out
+        config_module.main(argv=["upgrade", "head"])
+        config_module.main(argv=["current"])
+        assert "aaaa (head)" in capsys.readouterr().out
+        with pytest.raises(SystemExit) as failed:
+            config_module.main(argv=["upgrade", "nope"])
+        assert failed.value.code == 1
+        assert "FAILED: " in capsys.readouterr().err
+        with pytest.raises(SystemExit) as usage:
+            config_module.CommandLine().main(["--no-such-option"])
+        assert usage.value.code == 2
