@@ -157,7 +157,7 @@ def compare_models(
 
     for key in sorted(conn_keys & meta_keys, key=lambda k: (k[0] or "", k[1])):
         conn_t, meta_t = conn.tables[key], meta.tables[key]
-        if not ctx.run_object_filters(
+        if ctx.has_object_filters and not ctx.run_object_filters(
             meta_t.table, key[1], "table", False, conn_t.table
         ):
             continue
@@ -170,7 +170,8 @@ def compare_models(
             fk_drops + index_drops + check_drops + index_adds + check_adds + fk_adds
         )
         _compare_table_comment(ctx, modify, key, conn_t, meta_t)
-        _dispatch_table(ctx, modify, key, conn_t.table, meta_t.table)
+        if comparators.has("table", ctx.dialect.name):
+            _dispatch_table(ctx, modify, key, conn_t.table, meta_t.table)
         modify.ops.extend(column_drops)
         if not modify.is_empty():
             upgrade_ops.ops.append(modify)
@@ -224,12 +225,12 @@ def _compare_columns(
         conn_col = conn_t.columns.get(name)
         if conn_col is None:
             continue
-        if not ctx.run_object_filters(
+        if ctx.has_object_filters and not ctx.run_object_filters(
             meta_col.column, name, "column", False, conn_col.column
         ):
             continue
         alter = _compare_column(ctx, key, conn_col, meta_col)
-        if alter.has_changes():
+        if alter is not None and alter.has_changes():
             modify.ops.append(alter)
 
     drops: list[ops.MigrateOperation] = []
@@ -269,25 +270,14 @@ def _compare_column(
     key: tuple[str | None, str],
     conn: ColumnModel,
     meta: ColumnModel,
-) -> ops.AlterColumnOp:
+) -> ops.AlterColumnOp | None:
+    """The column's ALTER, or None when nothing differs and no column
+    comparator is registered (the reflected Column is then never built)."""
     normaliser = ctx.normaliser
-    conn_col, meta_col = conn.column, meta.column
-    alter = ops.AlterColumnOp(
-        key[1],
-        conn.name,
-        schema=key[0],
-        existing_type=conn_col.type,
-        existing_server_default=conn_col.server_default,
-        existing_nullable=conn.nullable,
-        existing_comment=conn.comment if normaliser.supports_comments else None,
-    )
-
-    if conn.nullable != meta.nullable:
-        alter.modify_nullable = meta.nullable
-
-    if _types_differ(ctx, conn_col, meta_col):
-        alter.modify_type = meta_col.type
-
+    hooks = comparators.has("column", ctx.dialect.name)
+    nullable_changed = conn.nullable != meta.nullable
+    type_changed = _types_differ(ctx, conn, meta)
+    default_change: str | None = None
     if conn.computed_sig is not None or meta.computed_sig is not None:
         if conn.computed_sig != meta.computed_sig:
             log.warning(
@@ -300,33 +290,55 @@ def _compare_column(
         if normaliser.supports_identity and identity_differs(
             conn.identity, meta.identity
         ):
-            alter.modify_server_default = meta_col.identity
+            default_change = "identity"
     elif _defaults_differ(ctx, conn, meta):
-        alter.modify_server_default = meta_col.server_default
+        default_change = "default"
+    comment_changed = normaliser.supports_comments and conn.comment != meta.comment
+    if not (
+        hooks or nullable_changed or type_changed or default_change or comment_changed
+    ):
+        return None
 
-    if normaliser.supports_comments and conn.comment != meta.comment:
+    conn_col, meta_col = conn.column, meta.column
+    alter = ops.AlterColumnOp(
+        key[1],
+        conn.name,
+        schema=key[0],
+        existing_type=conn_col.type,
+        existing_server_default=conn_col.server_default,
+        existing_nullable=conn.nullable,
+        existing_comment=conn.comment if normaliser.supports_comments else None,
+    )
+    if nullable_changed:
+        alter.modify_nullable = meta.nullable
+    if type_changed:
+        alter.modify_type = meta_col.type
+    if default_change == "identity":
+        alter.modify_server_default = meta_col.identity
+    elif default_change == "default":
+        alter.modify_server_default = meta_col.server_default
+    if comment_changed:
         alter.modify_comment = meta.comment
 
-    if comparators.has("column", ctx.dialect.name):
+    if hooks:
         comparators.dispatch("column", ctx.dialect.name)(
             ctx, alter, key[0], key[1], conn.name, conn_col, meta_col
         )
     return alter
 
 
-def _types_differ(
-    ctx: AutogenContext, conn_col: sa.Column[Any], meta_col: sa.Column[Any]
-) -> bool:
+def _types_differ(ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel) -> bool:
     option = ctx.opts.get("compare_type", True)
     if option is False:
         return False
     if callable(option):
+        conn_col, meta_col = conn.column, meta.column
         verdict = option(
             ctx.migration_context, conn_col, meta_col, conn_col.type, meta_col.type
         )
         if verdict is not None:
             return bool(verdict)
-    return not ctx.normaliser.types_equivalent(conn_col.type, meta_col.type)
+    return not ctx.normaliser.types_equivalent(conn.type_, meta.type_)
 
 
 def _defaults_differ(ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel) -> bool:

@@ -49,6 +49,7 @@ _MODULES = {
 _LITERAL = re.compile(r"'(?:[^']|'')*'")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _SPACES = re.compile(r"\s+")
+_MISSING = object()
 
 
 def get_normaliser(dialect: Dialect) -> Normaliser:
@@ -146,6 +147,7 @@ class Normaliser:
         self._type_rewrites = [
             (re.compile(pattern), repl) for pattern, repl in self.type_rewrites
         ]
+        self._type_sigs: dict[Any, str | None] = {}
 
     # ------------------------------------------------------------------ schema
     @property
@@ -236,12 +238,29 @@ class Normaliser:
             text = pattern.sub(repl, text)
         return text
 
+    def cached_type_signature(self, type_: sqltypes.TypeEngine[Any]) -> str | None:
+        """:meth:`type_signature`, computed once per distinct type.
+
+        Thousands of columns share a handful of types (``VARCHAR(40)``,
+        ``INTEGER``); the key is the type's class and plain attributes, so
+        equal types share one compile.  Types whose state can't be hashed
+        (an Enum's member list) are compiled each time.
+        """
+        try:
+            key = (type_.__class__, frozenset(type_.__dict__.items()))
+            cached = self._type_sigs.get(key, _MISSING)
+        except TypeError:
+            return self.type_signature(type_)
+        if cached is _MISSING:
+            cached = self._type_sigs[key] = self.type_signature(type_)
+        return cached  # type: ignore[return-value]
+
     def types_equivalent(
         self, conn_type: sqltypes.TypeEngine[Any], meta_type: sqltypes.TypeEngine[Any]
     ) -> bool:
         """True when the database type is what the model's type creates."""
-        conn_sig = self.type_signature(conn_type)
-        meta_sig = self.type_signature(meta_type)
+        conn_sig = self.cached_type_signature(conn_type)
+        meta_sig = self.cached_type_signature(meta_type)
         if conn_sig is None or meta_sig is None:
             return True  # nothing to compare against
         return conn_sig == meta_sig
@@ -266,6 +285,21 @@ class Normaliser:
             return None
         arg = default.arg
         return arg if isinstance(arg, str) else str(getattr(arg, "text", arg))
+
+    def catalog_default_text(self, default: Any) -> str | None:
+        """The server default text of a reflected column's ``default`` entry
+        (what :meth:`reflected_default_text` reads from the built Column)."""
+        if default is None:
+            return None
+        if isinstance(default, str):
+            return default
+        if isinstance(default, sa_schema.FetchedValue) and not isinstance(
+            default, sa_schema.DefaultClause
+        ):
+            return None
+        if isinstance(default, sa_schema.DefaultClause):
+            default = default.arg
+        return str(getattr(default, "text", default))
 
     def default_signature(
         self, text: str | None, column: sa.Column[Any] | None = None
@@ -324,6 +358,12 @@ class Normaliser:
             return None
         return index.dialect_kwargs.get(self.partial_index_option)
 
+    def catalog_partial_where(self, dialect_options: dict[str, Any]) -> Any:
+        """The WHERE of a reflected index, from its ``dialect_options``."""
+        if self.partial_index_option is None:
+            return None
+        return dialect_options.get(self.partial_index_option)
+
     def compile_expression(self, expr: Any) -> str:
         """Render a model-side SQL expression the way DDL would show it."""
         if isinstance(expr, str):
@@ -361,7 +401,7 @@ class Normaliser:
         """The name of a reflected constraint/index as the model would spell it."""
         return name
 
-    def is_implicit_default(self, text: str, column: sa.Column[Any]) -> bool:
+    def is_implicit_default(self, text: str, column: sa.Column[Any] | None) -> bool:
         """A default the backend adds by itself (serial sequences and the like)."""
         return False
 
@@ -378,6 +418,18 @@ class Normaliser:
         of them); an index that only served a key being dropped is not the
         backend's business any more.
         """
+        return False
+
+    def is_implicit_index_entry(
+        self,
+        name: str | None,
+        unique: bool,
+        columns: Sequence[Any],
+        keys: Sequence[tuple[str | None, tuple[str, ...], bool]],
+    ) -> bool:
+        """:meth:`is_implicit_index` on the schema model: an index by name,
+        uniqueness and columns, against the table's foreign keys given as
+        ``(name, columns, kept)``."""
         return False
 
     def is_implicit_check(self, name: str | None, sqltext: str) -> bool:

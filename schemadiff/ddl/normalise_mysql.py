@@ -93,15 +93,31 @@ class MySQLNormaliser(Normaliser):
         # (InnoDB refuses to drop it anyway).  The index of a key being
         # dropped counts only when named after the key, since dropping the
         # key drops that one too; any other must be dropped after the key.
-        if index.unique:
-            return False
         columns = [getattr(c, "name", None) for c in index.expressions]
-        for fk in table.foreign_key_constraints:
-            if columns[: len(fk.column_keys)] != list(fk.column_keys):
+        keys = [
+            (
+                fk.name,
+                tuple(fk.column_keys),
+                kept_keys is None or any(key is fk for key in kept_keys),
+            )
+            for fk in table.foreign_key_constraints
+        ]
+        return self.is_implicit_index_entry(index.name, index.unique, columns, keys)
+
+    def is_implicit_index_entry(
+        self,
+        name: str | None,
+        unique: bool,
+        columns: Sequence[Any],
+        keys: Sequence[tuple[str | None, tuple[str, ...], bool]],
+    ) -> bool:
+        if unique:
+            return False
+        columns = list(columns)
+        for key_name, key_columns, kept in keys:
+            if columns[: len(key_columns)] != list(key_columns):
                 continue
-            if fk.name == index.name:
-                return True
-            if kept_keys is None or any(key is fk for key in kept_keys):
+            if key_name == name or kept:
                 return True
         return False
 
