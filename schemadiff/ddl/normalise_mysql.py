@@ -134,7 +134,7 @@ class MySQLNormaliser(Normaliser):
 
 
 class _MariaDBCatalog:
-    """One schema's tables read from information_schema in five queries."""
+    """One schema's tables read from information_schema in six plain queries."""
 
     def __init__(
         self,
@@ -297,34 +297,34 @@ class _MariaDBCatalog:
                 )
 
     def _read_foreign_keys(self, fks: dict[Any, list[Any]]) -> None:
+        # Two plain queries joined here: information_schema's
+        # KEY_COLUMN_USAGE JOIN REFERENTIAL_CONSTRAINTS made MariaDB open
+        # every table twice over and took ~90% of the catalog time (0.15-0.64 s
+        # against 0.02 + 0.02 s for the two halves at 500 tables).  Both
+        # queries read the same on MariaDB and MySQL 8.
+        rules = {
+            (table_name, name): (on_update, on_delete)
+            for table_name, name, on_update, on_delete in self._rows(
+                "SELECT TABLE_NAME, CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE "
+                "FROM information_schema.REFERENTIAL_CONSTRAINTS "
+                "WHERE CONSTRAINT_SCHEMA = :schema AND TABLE_NAME IN :names"
+            )
+        }
         rows = self._rows(
-            "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, "
-            "k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, "
-            "k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE "
-            "FROM information_schema.KEY_COLUMN_USAGE k "
-            "JOIN information_schema.REFERENTIAL_CONSTRAINTS r "
-            "ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA "
-            "AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME "
-            "AND r.TABLE_NAME = k.TABLE_NAME "
-            "WHERE k.TABLE_SCHEMA = :schema AND k.TABLE_NAME IN :names "
-            "AND k.REFERENCED_TABLE_NAME IS NOT NULL "
-            "ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"
+            "SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, "
+            "REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME "
+            "FROM information_schema.KEY_COLUMN_USAGE "
+            "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME IN :names "
+            "AND REFERENCED_TABLE_NAME IS NOT NULL "
+            "ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION"
         )
         grouped: dict[tuple[str, str], dict[str, Any]] = {}
-        for (
-            table_name,
-            name,
-            column,
-            ref_schema,
-            ref_table,
-            ref_column,
-            on_update,
-            on_delete,
-        ) in rows:
-            if table_name not in self.keys:
+        for table_name, name, column, ref_schema, ref_table, ref_column in rows:
+            if table_name not in self.keys or (table_name, name) not in rules:
                 continue
             entry = grouped.get((table_name, name))
             if entry is None:
+                on_update, on_delete = rules[(table_name, name)]
                 options = {}
                 for key, value in (("onupdate", on_update), ("ondelete", on_delete)):
                     if value and value.upper() not in ("RESTRICT", "NO ACTION"):
