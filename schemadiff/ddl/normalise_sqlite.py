@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine.reflection import Inspector
 
 from schemadiff.ddl.normalise import Normaliser
+from schemadiff.ddl.reader_sqlite import SQLiteCatalog
 
 
 class SqliteNormaliser(Normaliser):
@@ -21,3 +26,13 @@ class SqliteNormaliser(Normaliser):
         (r"^DECIMAL", "NUMERIC"),
         (r"^DOUBLE PRECISION$", "DOUBLE"),
     )
+
+    def reflection_info(
+        self,
+        connection: Connection,
+        inspector: Inspector,
+        schema: str | None,
+        table_names: Sequence[str],
+    ) -> Any:
+        # five statements for the whole schema instead of ten per table
+        return SQLiteCatalog(self.dialect, connection, schema, table_names).read()
