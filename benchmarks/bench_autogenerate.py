@@ -1,25 +1,51 @@
-"""Benchmark: a no-change autogenerate comparison of a 500-table schema.
+"""Benchmark: a no-change autogenerate comparison of 500 and 2,000 tables.
 
-Run by hand (not part of the test suite)::
+Run by hand (not part of the test suite), with an interpreter that also has
+Alembic installed to get the side-by-side figures (keep Alembic out of the
+project's own venv)::
 
-    python benchmarks/bench_autogenerate.py [--tables 500] \
-        [--backends sqlite,postgresql,mariadb]
+    python3 -m venv /tmp/alembic-venv
+    /tmp/alembic-venv/bin/pip install alembic 'psycopg[binary]' PyMySQL
+    /tmp/alembic-venv/bin/pip install -e .
+    /tmp/alembic-venv/bin/python benchmarks/bench_autogenerate.py \
+        [--tables 500,2000] [--backends sqlite,postgresql,mariadb] [--runs 5] \
+        [--check]
 
-For each backend it creates a scratch database holding the schema, compares it
-with the same MetaData (compare_type and compare_server_default on), and
-prints the SQL statements issued and the seconds taken.  When Alembic is
-importable the same figures are printed for it side by side.
+For each backend and size it creates a scratch database holding the schema
+and compares it with the same MetaData (compare_type and
+compare_server_default on), in-process on an open connection.  Each run
+measures three things, interleaved (the machine may be shared and noisy):
+
+- ``floor``: the raw catalog queries through the driver's own cursor, rows
+  grouped into per-table dicts, and two such dicts compared: what any
+  comparison must at least pay;
+- ``schemadiff``: ``compare_metadata``;
+- ``alembic``: Alembic's ``compare_metadata`` (when importable).
+
+It prints the median seconds, the statements issued, the peak traced memory
+(one extra run under ``tracemalloc``), the ratio to Alembic and to the floor,
+and how the 2,000-table time scales against 500.
+
+``--check`` also times the whole process: ``schemadiff check`` against
+``alembic check`` as subprocesses on the largest database, each in a project
+made by its own ``init`` (median wall and CPU seconds of interleaved runs).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,6 +67,7 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+OPTS = {"compare_type": True, "compare_server_default": True}
 
 
 def schema(tables: int) -> sa.MetaData:
@@ -94,30 +121,85 @@ class Scratch:
         self.admin.dispose()
 
 
-def measure(url: str, run: Callable[[sa.Connection], Any]) -> tuple[int, float, Any]:
-    """Statements and seconds of ``run`` on a fresh engine's connection."""
-    engine = sa.create_engine(url)
-    count = 0
+# ----------------------------------------------------------------- the floor
+FLOOR_SQL = {
+    "postgresql": [
+        "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), "
+        "a.attnotnull, pg_get_expr(d.adbin, d.adrelid), "
+        "col_description(c.oid, a.attnum), a.attidentity, a.attgenerated "
+        "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+        "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') "
+        "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum",
+        "SELECT c.relname, i.relname, x.indisunique, pg_get_indexdef(x.indexrelid), "
+        "pg_get_expr(x.indpred, x.indrelid) FROM pg_index x "
+        "JOIN pg_class c ON c.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = current_schema()",
+        "SELECT c.relname, k.conname, k.contype, pg_get_constraintdef(k.oid) "
+        "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = current_schema()",
+        "SELECT c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')",
+    ],
+    "mariadb": [
+        "SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES "
+        "WHERE TABLE_SCHEMA = DATABASE()",
+        "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, "
+        "EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION FROM information_schema.COLUMNS "
+        "WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION",
+        "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART "
+        "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+        "ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
+        "SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, "
+        "REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME "
+        "FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() "
+        "AND REFERENCED_TABLE_NAME IS NOT NULL",
+        "SELECT TABLE_NAME, CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE "
+        "FROM information_schema.REFERENTIAL_CONSTRAINTS "
+        "WHERE CONSTRAINT_SCHEMA = DATABASE()",
+        "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE "
+        "FROM information_schema.CHECK_CONSTRAINTS "
+        "WHERE CONSTRAINT_SCHEMA = DATABASE()",
+    ],
+    "sqlite": [
+        "SELECT name, type, sql FROM sqlite_master",
+        "SELECT m.name, p.* FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p "
+        "WHERE m.type = 'table'",
+        "SELECT m.name, p.* FROM sqlite_master m "
+        "JOIN pragma_foreign_key_list(m.name) p WHERE m.type = 'table'",
+        "SELECT m.name, p.* FROM sqlite_master m JOIN pragma_index_list(m.name) p "
+        "WHERE m.type = 'table'",
+        "SELECT i.name, p.* FROM sqlite_master m JOIN pragma_index_list(m.name) i "
+        "JOIN pragma_index_info(i.name) p WHERE m.type = 'table'",
+    ],
+}
 
-    def record(*_: Any) -> None:
-        nonlocal count
-        count += 1
 
-    with engine.connect() as conn:
-        sa.event.listen(conn, "before_cursor_execute", record)
-        start = time.perf_counter()
-        result = run(conn)
-        elapsed = time.perf_counter() - start
-    engine.dispose()
-    return count, elapsed, result
+def floor_compare(backend: str) -> Callable[[sa.Connection], Any]:
+    """Raw catalog rows -> two dicts of per-table rows -> compared."""
+
+    def run(conn: sa.Connection) -> Any:
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        sides: list[dict[Any, list[Any]]] = [{}, {}]
+        for sql in FLOOR_SQL[backend]:
+            cursor.execute(sql)
+            for row in cursor.fetchall():
+                for side in sides:
+                    side.setdefault(row[0], []).append(tuple(row[1:]))
+        cursor.close()
+        return [] if sides[0] == sides[1] else [sides]
+
+    return run
 
 
+# ------------------------------------------------------------ the two tools
 def schemadiff_compare(md: sa.MetaData) -> Callable[[sa.Connection], Any]:
     def run(conn: sa.Connection) -> Any:
-        ctx = MigrationContext.configure(
-            connection=conn,
-            opts={"compare_type": True, "compare_server_default": True},
-        )
+        ctx = MigrationContext.configure(connection=conn, opts=dict(OPTS))
         return compare_metadata(ctx, md)
 
     return run
@@ -131,41 +213,210 @@ def alembic_compare(md: sa.MetaData) -> Callable[[sa.Connection], Any] | None:
         return None
 
     def run(conn: sa.Connection) -> Any:
-        ctx = AlembicContext.configure(
-            connection=conn,
-            opts={"compare_type": True, "compare_server_default": True},
-        )
+        ctx = AlembicContext.configure(connection=conn, opts=dict(OPTS))
         return alembic_compare_metadata(ctx, md)
 
     return run
 
 
+def measure(
+    engine: sa.Engine, run: Callable[[sa.Connection], Any], traced: bool = False
+) -> tuple[int, float, int, Any]:
+    """Statements, seconds and peak traced bytes of ``run`` on a fresh
+    connection (caches of the dialect stay warm between runs, as in a
+    long-lived process)."""
+    count = 0
+
+    def record(*_: Any) -> None:
+        nonlocal count
+        count += 1
+
+    with engine.connect() as conn:
+        sa.event.listen(conn, "before_cursor_execute", record)
+        if traced:
+            tracemalloc.start()
+        start = time.perf_counter()
+        result = run(conn)
+        elapsed = time.perf_counter() - start
+        peak = 0
+        if traced:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    return count, elapsed, peak, result
+
+
+def bench_size(
+    backend: str, tables: int, runs: int
+) -> tuple[dict[str, dict[str, Any]], str]:
+    md = schema(tables)
+    scratch = Scratch(backend)
+    try:
+        engine = sa.create_engine(scratch.url)
+        with engine.begin() as conn:
+            md.create_all(conn, checkfirst=False)
+        tools: list[tuple[str, Callable[[sa.Connection], Any]]] = [
+            ("floor", floor_compare(backend)),
+            ("schemadiff", schemadiff_compare(md)),
+        ]
+        alembic = alembic_compare(md)
+        if alembic is not None:
+            tools.append(("alembic", alembic))
+        results: dict[str, dict[str, Any]] = {name: {"times": []} for name, _ in tools}
+        for name, run in tools:  # warm-up: imports, dialect caches
+            count, _, _, diffs = measure(engine, run)
+            if name == "floor":  # its driver-level queries bypass the event
+                count = len(FLOOR_SQL[backend])
+            results[name].update(statements=count, diffs=len(diffs))
+        for i in range(runs):
+            shift = i % len(tools)
+            for name, run in tools[shift:] + tools[:shift]:
+                results[name]["times"].append(measure(engine, run)[1])
+        for name, run in tools:
+            results[name]["peak"] = measure(engine, run, traced=True)[2]
+        engine.dispose()
+        return results, scratch.url
+    finally:
+        scratch.drop()
+
+
+def print_size(backend: str, tables: int, results: dict[str, dict[str, Any]]) -> None:
+    median = {name: statistics.median(r["times"]) for name, r in results.items()}
+    for name, r in results.items():
+        extra = ""
+        if name == "schemadiff":
+            extra = f"  {median[name] / median['floor']:.2f}x floor"
+            if "alembic" in median:
+                extra += f"  {median[name] / median['alembic']:.3f}x alembic"
+        print(
+            f"{backend:<11}{tables:>7}  {name:<11}{median[name]:>9.3f}"
+            f"{r['statements']:>11}{r['peak'] / 1e6:>10.1f}{r['diffs']:>7}{extra}"
+        )
+
+
+# ------------------------------------------------------- whole-process check
+def _project(tool: str, url: str, tables: int, root: Path) -> Path:
+    """A project made by the tool's own ``init`` whose env.py compares the
+    benchmark schema."""
+    project = root / tool
+    project.mkdir()
+    python = sys.executable
+    module = "schemadiff" if tool == "schemadiff" else "alembic"
+    subprocess.run(
+        [python, "-m", module, "init", "migrations"],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
+    ini = project / f"{module}.ini"
+    text = re.sub(
+        r"^sqlalchemy\.url = .*$",
+        "sqlalchemy.url = " + url.replace("%", "%%"),
+        ini.read_text(),
+        flags=re.M,
+    )
+    ini.write_text(text)
+    env = project / "migrations" / "env.py"
+    bench_dir = os.path.dirname(os.path.abspath(__file__))
+    env.write_text(
+        env.read_text().replace(
+            "target_metadata = None\n",
+            f"import sys\nsys.path.insert(0, {bench_dir!r})\n"
+            "from bench_autogenerate import schema\n"
+            f"target_metadata = schema({tables})\n",
+        )
+    )
+    return project
+
+
+def _run_check(tool: str, project: Path) -> tuple[float, float, int]:
+    module = "schemadiff" if tool == "schemadiff" else "alembic"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", module, "check"], cwd=project, capture_output=True
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc.returncode
+
+
+def bench_check(backend: str, tables: int, runs: int) -> None:
+    md = schema(tables)
+    scratch = Scratch(backend)
+    try:
+        engine = sa.create_engine(scratch.url)
+        with engine.begin() as conn:
+            md.create_all(conn, checkfirst=False)
+        engine.dispose()
+        with tempfile.TemporaryDirectory() as tmp:
+            tools = ["schemadiff", "alembic"]
+            projects = {t: _project(t, scratch.url, tables, Path(tmp)) for t in tools}
+            walls: dict[str, list[float]] = {t: [] for t in tools}
+            cpus: dict[str, list[float]] = {t: [] for t in tools}
+            codes: dict[str, int] = {}
+            for i in range(runs):
+                for tool in tools if i % 2 == 0 else tools[::-1]:
+                    wall, cpu, codes[tool] = _run_check(tool, projects[tool])
+                    walls[tool].append(wall)
+                    cpus[tool].append(cpu)
+            w = {t: statistics.median(walls[t]) for t in tools}
+            c = {t: statistics.median(cpus[t]) for t in tools}
+            for tool in tools:
+                print(
+                    f"{backend:<11}{tables:>7}  {tool:<11}{w[tool]:>9.3f}"
+                    f"{c[tool]:>9.3f}{codes[tool]:>6}"
+                )
+            print(
+                f"{'':<20}ratio      {w['schemadiff'] / w['alembic']:>9.3f}"
+                f"{c['schemadiff'] / c['alembic']:>9.3f}"
+            )
+    finally:
+        scratch.drop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tables", type=int, default=500)
+    parser.add_argument("--tables", default="500,2000")
     parser.add_argument("--backends", default="sqlite,postgresql,mariadb")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--check", action="store_true")
+    parser.add_argument("--check-runs", type=int, default=5)
+    parser.add_argument("--no-compare", action="store_true")
     args = parser.parse_args()
-    md = schema(args.tables)
-    print(f"no-change comparison of {args.tables} tables")
-    print(f"{'backend':<12}{'tool':<12}{'statements':>12}{'seconds':>10}{'diffs':>8}")
-    for backend in args.backends.split(","):
-        scratch = Scratch(backend)
-        try:
-            engine = sa.create_engine(scratch.url)
-            with engine.begin() as conn:
-                md.create_all(conn, checkfirst=False)
-            engine.dispose()
-            tools = [("schemadiff", schemadiff_compare(md))]
-            alembic = alembic_compare(md)
-            if alembic is not None:
-                tools.append(("alembic", alembic))
-            for tool, run in tools:
-                count, seconds, diffs = measure(scratch.url, run)
+    sizes = [int(n) for n in args.tables.split(",")]
+    backends = args.backends.split(",")
+    if not args.no_compare:
+        print("no-change comparison, in-process; median of interleaved runs")
+        print(
+            f"{'backend':<11}{'tables':>7}  {'tool':<11}{'seconds':>9}"
+            f"{'statements':>11}{'peak MB':>10}{'diffs':>7}"
+        )
+        for backend in backends:
+            medians: dict[int, float] = {}
+            for tables in sizes:
+                results, _ = bench_size(backend, tables, args.runs)
+                print_size(backend, tables, results)
+                medians[tables] = statistics.median(results["schemadiff"]["times"])
+            if len(sizes) > 1:
+                small, big = sizes[0], sizes[-1]
                 print(
-                    f"{backend:<12}{tool:<12}{count:>12}{seconds:>10.2f}{len(diffs):>8}"
+                    f"{backend:<11}schemadiff {big} tables cost "
+                    f"{medians[big] / medians[small]:.2f}x {small} tables"
                 )
-        finally:
-            scratch.drop()
+    if args.check:
+        try:
+            import alembic  # noqa: F401
+        except ImportError:
+            print("--check needs alembic importable by this interpreter")
+            return
+        print(f"\nwhole process `check` ({sys.executable}); median of interleaved runs")
+        print(
+            f"{'backend':<11}{'tables':>7}  {'tool':<11}"
+            f"{'wall s':>9}{'cpu s':>9}{'exit':>6}"
+        )
+        for backend in backends:
+            bench_check(backend, sizes[0], args.check_runs)
 
 
 if __name__ == "__main__":
