@@ -148,6 +148,7 @@ class Normaliser:
             (re.compile(pattern), repl) for pattern, repl in self.type_rewrites
         ]
         self._type_sigs: dict[Any, str | None] = {}
+        self._default_sigs: dict[str, str | None] = {}
 
     # ------------------------------------------------------------------ schema
     @property
@@ -271,9 +272,8 @@ class Normaliser:
         default = column.server_default
         if not isinstance(default, sa_schema.DefaultClause):
             return None
-        compiler = self.dialect.ddl_compiler(self.dialect, None)
         try:
-            return compiler.get_column_default_string(column)
+            return self._ddl_compiler.get_column_default_string(column)
         except sa_exc.CompileError:
             arg = default.arg
             return arg if isinstance(arg, str) else str(arg)
@@ -301,12 +301,32 @@ class Normaliser:
             default = default.arg
         return str(getattr(default, "text", default))
 
+    @property
+    def _ddl_compiler(self) -> Any:
+        """One DDL compiler for every model-side snippet rendered (defaults,
+        expressions), as one compiler renders a whole CREATE TABLE."""
+        compiler = self.__dict__.get("_ddl")
+        if compiler is None:
+            compiler = self.__dict__["_ddl"] = self.dialect.ddl_compiler(
+                self.dialect, None
+            )
+        return compiler
+
     def default_signature(
         self, text: str | None, column: sa.Column[Any] | None = None
     ) -> str | None:
-        """Canonical form of a server default so equal defaults compare equal."""
+        """Canonical form of a server default so equal defaults compare equal.
+
+        A pure function of ``text`` here, so each distinct text is worked out
+        once per comparison."""
         if text is None:
             return None
+        cached = self._default_sigs.get(text, _MISSING)
+        if cached is _MISSING:
+            cached = self._default_sigs[text] = self._default_signature(text)
+        return cached  # type: ignore[return-value]
+
+    def _default_signature(self, text: str) -> str | None:
         text = self.strip_casts(text)
         text = strip_outer_parens(text)
         if text.upper() == "NULL" or text == "":
@@ -368,9 +388,10 @@ class Normaliser:
         """Render a model-side SQL expression the way DDL would show it."""
         if isinstance(expr, str):
             return expr
-        compiler = self.dialect.ddl_compiler(self.dialect, None)
         return str(
-            compiler.sql_compiler.process(expr, include_table=False, literal_binds=True)
+            self._ddl_compiler.sql_compiler.process(
+                expr, include_table=False, literal_binds=True
+            )
         )
 
     # ------------------------------------------------------------ constraints
@@ -455,4 +476,4 @@ class Normaliser:
         rule = getattr(constraint, "_create_rule", None)
         if rule is None:
             return True
-        return bool(rule(self.dialect.ddl_compiler(self.dialect, None)))
+        return bool(rule(self._ddl_compiler))
