@@ -11,6 +11,11 @@ a few ``depends_on`` links, then times:
 - the same with Alembic when ``import alembic`` works (optional extra).
 
 Run by hand: ``python benchmarks/bench_history.py [--count 5000] [--keep]``.
+
+``--commands`` (with ``--count 2000``, under an interpreter that has Alembic
+too) instead times whole ``upgrade heads --sql`` (offline), ``upgrade heads``
+(online, SQLite) and ``current`` processes, schemadiff against Alembic on the
+same history, as CPU ratios.
 """
 
 from __future__ import annotations
@@ -18,7 +23,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import re
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,12 +58,12 @@ depends_on: Union[str, Sequence[str], None] = {deps!r}
 
 def upgrade() -> None:
     """Upgrade schema."""
-    op.add_column("t{n}", sa.Column("c{n}", sa.Integer(), nullable=True))
+    op.create_table("t{n}", sa.Column("id", sa.Integer(), primary_key=True))
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    op.drop_column("t{n}", "c{n}")
+    op.drop_table("t{n}")
 '''
 
 
@@ -225,11 +233,113 @@ def bench_alembic(project: Path) -> list[tuple[str, float, str]] | None:
     return rows
 
 
+# ------------------------------------------------- revision commands vs Alembic
+OFFLINE_URL = "postgresql://bench@localhost/bench"
+
+
+def alembic_project(project: Path, root: Path) -> Path:
+    """The same history in a project made by ``alembic init``."""
+    target = root / "alembic_proj"
+    target.mkdir()
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "init", "migrations"],
+        cwd=target,
+        check=True,
+        capture_output=True,
+    )
+    for path in (project / "migrations" / "versions").glob("*.py"):
+        text = path.read_text().replace(
+            "from schemadiff import op", "from alembic import op"
+        )
+        (target / "migrations" / "versions" / path.name).write_text(text)
+    return target
+
+
+def _set_url(ini: Path, url: str) -> None:
+    text = re.sub(
+        r"^sqlalchemy\.url = .*$",
+        f"sqlalchemy.url = {url}",
+        ini.read_text(),
+        flags=re.M,
+    )
+    ini.write_text(text)
+
+
+def _cpu_of(cwd: Path, args: list[str]) -> float:
+    """User + system CPU seconds of one subprocess."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(
+        [sys.executable, "-m", *args], cwd=cwd, check=True, capture_output=True
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def bench_commands(project: Path, root: Path, runs: int) -> None:
+    """Whole-process CPU of offline ``upgrade heads --sql``, online
+    ``upgrade heads`` (SQLite, from an empty database each run) and
+    ``current``, against Alembic on the same history; median of interleaved
+    runs."""
+    a_project = alembic_project(project, root)
+    ours = {"dir": project, "ini": project / "schemadiff.ini", "cmd": "schemadiff"}
+    theirs = {"dir": a_project, "ini": a_project / "alembic.ini", "cmd": "alembic"}
+    for tool in (ours, theirs):
+        tool["db"] = Path(tool["dir"]) / "bench.db"
+    cases = [
+        ("offline upgrade heads --sql", ["upgrade", "heads", "--sql"], "offline"),
+        ("online upgrade heads (SQLite)", ["upgrade", "heads"], "online"),
+        ("current (SQLite, at heads)", ["current"], "current"),
+    ]
+    print(f"\nrevision commands, whole process, CPU seconds (median of {runs})")
+    for label, args, mode in cases:
+        cpu: dict[str, list[float]] = {"schemadiff": [], "alembic": []}
+        for i in range(runs):
+            order = (ours, theirs) if i % 2 == 0 else (theirs, ours)
+            for tool in order:
+                db = Path(tool["db"])
+                if mode == "offline":
+                    _set_url(Path(tool["ini"]), OFFLINE_URL)
+                else:
+                    _set_url(Path(tool["ini"]), f"sqlite:///{db}")
+                if mode == "online" and db.exists():
+                    db.unlink()
+                if mode == "current" and not db.exists():
+                    _cpu_of(Path(tool["dir"]), [str(tool["cmd"]), "upgrade", "heads"])
+                cpu[str(tool["cmd"])].append(
+                    _cpu_of(Path(tool["dir"]), [str(tool["cmd"]), *args])
+                )
+        ours_s = statistics.median(cpu["schemadiff"])
+        theirs_s = statistics.median(cpu["alembic"])
+        print(
+            f"{label:<32} schemadiff {ours_s:7.3f}  alembic {theirs_s:7.3f}  "
+            f"ratio {ours_s / theirs_s:.3f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--keep", action="store_true", help="keep the project")
+    parser.add_argument(
+        "--commands",
+        action="store_true",
+        help="only time the revision commands (upgrade --sql, upgrade, current) "
+        "as whole processes against Alembic",
+    )
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    if args.commands:
+        root = Path(tempfile.mkdtemp(prefix="schemadiff-bench-"))
+        try:
+            project, shape = make_project(root, args.count)
+            print(f"{shape['revisions']} revisions ({shape['merges']} merges)")
+            bench_commands(project, root, args.runs)
+        finally:
+            if args.keep:
+                print(f"kept {root}")
+            else:
+                shutil.rmtree(root, ignore_errors=True)
+        return
 
     root = Path(tempfile.mkdtemp(prefix="schemadiff-bench-"))
     try:

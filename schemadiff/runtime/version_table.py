@@ -16,7 +16,7 @@ as literal SQL text exactly like the online statements.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from schemadiff.runtime.migration import MigrationContext
 
 log = logging.getLogger(__name__)
+
+#: stand-in revision ids of the offline statement templates
+_OLD = "sdoldrevisionstandin"
+_NEW = "sdnewrevisionstandin"
 
 #: Length of the ``version_num`` column: the longest id the graph accepts.
 VERSION_NUM_LENGTH = MAX_REV_ID_LENGTH
@@ -133,25 +137,73 @@ class VersionTable:
         self.context.impl._exec(self.table.delete())
 
     def insert(self, revision: str) -> None:
-        self.context.impl._exec(
-            self.table.insert().values(version_num=sa.literal(revision, sa.String))
+        self._write(
+            "insert",
+            lambda _, new: self.table.insert().values(version_num=new),
+            None,
+            revision,
         )
 
     def delete(self, revision: str) -> None:
-        result = self.context.impl._exec(
-            self.table.delete().where(
-                self.table.c.version_num == sa.literal(revision, sa.String)
-            )
+        result = self._write(
+            "delete",
+            lambda old, _: self.table.delete().where(self.table.c.version_num == old),
+            revision,
+            None,
         )
         self._check_one_row(result, "delete", revision)
 
     def update(self, old: str, new: str) -> None:
-        result = self.context.impl._exec(
-            self.table.update()
-            .where(self.table.c.version_num == sa.literal(old, sa.String))
-            .values(version_num=sa.literal(new, sa.String))
+        result = self._write(
+            "update",
+            lambda old_, new_: self.table.update()
+            .where(self.table.c.version_num == old_)
+            .values(version_num=new_),
+            old,
+            new,
         )
         self._check_one_row(result, "update", old)
+
+    def _write(
+        self,
+        kind: str,
+        build: Callable[[Any, Any], Any],
+        old: str | None,
+        new: str | None,
+    ) -> Any:
+        """Run (online) or write (offline) one row change.
+
+        Offline, each kind of statement is compiled once with stand-in ids
+        and then only has the ids' literals swapped in: an upgrade of
+        thousands of revisions would otherwise compile thousands of
+        identical UPDATEs.  The text is exactly what compiling each one
+        renders.
+        """
+        impl = self.context.impl
+        if not self.context.as_sql:
+            return impl._exec(
+                build(sa.literal(old, sa.String), sa.literal(new, sa.String))
+            )
+        literal = self.__dict__.get("_literal")
+        if literal is None:
+            literal = self.__dict__["_literal"] = (
+                sa.String().dialect_impl(impl.dialect).literal_processor(impl.dialect)
+            )
+        templates: dict[str, str] = self.__dict__.setdefault("_templates", {})
+        template = templates.get(kind)
+        if template is None:
+            statement = build(sa.literal(_OLD, sa.String), sa.literal(_NEW, sa.String))
+            compiled = statement.compile(
+                dialect=impl.dialect, compile_kwargs={"literal_binds": True}
+            )
+            template = templates[kind] = str(compiled).replace("\t", "    ").strip()
+        text = template
+        if old is not None:
+            text = text.replace(literal(_OLD), literal(old))
+        if new is not None:
+            text = text.replace(literal(_NEW), literal(new))
+        impl.static_output(text + impl.command_terminator)
+        return None
 
     def _check_one_row(self, result: Any, verb: str, revision: str) -> None:
         """Refuse to go on when the table disagrees with what we believed."""
