@@ -20,7 +20,7 @@ import copy
 import json
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +30,16 @@ from sqlalchemy.engine.reflection import _ReflectionInfo
 
 #: the predicate of a partial index, from its CREATE INDEX statement
 _PARTIAL_WHERE = re.compile(r"\)\s+where\s+(.+)", re.IGNORECASE | re.DOTALL)
+
+#: UNIQUE (cols), optionally named; and ``<column> <type ...> UNIQUE``
+_UNIQUE = re.compile(
+    r'(?:CONSTRAINT\s+(?:"(.+?)"|(\w+))\s+)?UNIQUE\s*\((.+?)\)', re.IGNORECASE
+)
+_INLINE_UNIQUE = re.compile(
+    r'(?:(".+?")|(?:[\[`])?([a-z0-9_]+)(?:[\]`])?)[\t ]'
+    r"+[a-z0-9_]+(?:[\t ]+[a-z0-9_]+)*?[\t ]+UNIQUE",
+    re.IGNORECASE,
+)
 
 #: pragma -> the columns its table-valued function returns, in PRAGMA order
 _PRAGMA_COLUMNS = {
@@ -162,6 +172,43 @@ class SQLiteCatalog:
         indexes.sort(key=lambda d: d["name"] or "~")
         return indexes
 
+    def get_unique_constraints(
+        self, connection: Any, table_name: str, schema: Any = None, **kw: Any
+    ) -> list[dict[str, Any]]:
+        """UNIQUE constraints: those spelled in the table's SQL that SQLite
+        backs with one of its ``sqlite_autoindex`` indexes (SQLAlchemy's rule).
+
+        The inline ``<column> <type> UNIQUE`` spelling is searched line by
+        line, and only in lines saying UNIQUE: it cannot match across a line
+        break, and on a whole table definition it backtracks at every
+        character (most of a 500-table read).
+        """
+        auto: dict[tuple[str, ...], dict[str, Any]] = {}
+        for index in self.get_indexes(
+            connection, table_name, schema, include_auto_indexes=True
+        ):
+            if index["name"].startswith("sqlite_autoindex"):
+                auto[tuple(index["column_names"])] = index
+        if not auto:
+            return []
+        sql = self._get_table_sql(connection, table_name, schema)
+        found = []
+        for name, columns in self._parsed_uniques(sql or ""):
+            if auto.pop(tuple(columns), None) is not None:
+                found.append({"name": name, "column_names": columns})
+        return found
+
+    def _parsed_uniques(self, sql: str) -> Iterator[tuple[str | None, list[str]]]:
+        columns_of = self.reader._find_cols_in_sig
+        for match in _UNIQUE.finditer(sql):
+            quoted, plain, columns = match.group(1, 2, 3)
+            yield quoted or plain, list(columns_of(columns))
+        for line in sql.split("\n"):
+            if "unique" not in line.lower():
+                continue
+            for match in _INLINE_UNIQUE.finditer(line):
+                yield None, list(columns_of(match.group(1) or match.group(2)))
+
     # ------------------------------------------------------------ reflection
     def read(self) -> _ReflectionInfo:
         """The tables as the Inspector's ``get_multi_*`` calls would give them."""
@@ -172,6 +219,9 @@ class SQLiteCatalog:
         reader._get_table_pragma = self._get_table_pragma  # type: ignore[attr-defined]
         reader._get_table_sql = self._get_table_sql  # type: ignore[attr-defined]
         reader.get_indexes = self.get_indexes  # type: ignore[method-assign]
+        reader.get_unique_constraints = (  # type: ignore[method-assign]
+            self.get_unique_constraints
+        )
         conn, schema = self.connection, self.schema
         info = _ReflectionInfo(
             columns={},

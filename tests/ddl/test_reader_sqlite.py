@@ -12,7 +12,8 @@ from schemadiff.ddl.reader_sqlite import SQLiteCatalog
 
 DDL = [
     "CREATE TABLE parent (id INTEGER PRIMARY KEY, code VARCHAR(10) UNIQUE, "
-    "a INT, b INT, CONSTRAINT uq_parent_ab UNIQUE (a, b))",
+    'a INT, b INT, "Odd Col" TEXT UNIQUE,\n'
+    "CONSTRAINT uq_parent_ab UNIQUE (a, b))",
     'CREATE TABLE "Child Table" ('
     "id INTEGER NOT NULL, pid INTEGER, pa INT, pb INT, "
     "amount NUMERIC(10, 2) DEFAULT '0' CHECK (amount >= 0), "
@@ -90,6 +91,13 @@ def test_batch_reader_matches_per_table_reflection(tmp_path: Path) -> None:
     child = got.indexes[(None, "Child Table")]
     assert [i["name"] for i in child] == ["ix_child_partial", "ix_child_two"]
     assert str(child[0]["dialect_options"]["sqlite_where"]) == "amount > 5"
+    assert sorted(
+        (u["name"] or "", u["column_names"])
+        for u in got.unique_constraints[(None, "parent")]
+    ) == [
+        ("", ["Odd Col"]),
+        ("uq_parent_ab", ["a", "b"]),
+    ]  # as SQLAlchemy reads
     assert [f["name"] for f in got.foreign_keys[(None, "Child Table")]] == [
         "fk_child_parent",
         None,
