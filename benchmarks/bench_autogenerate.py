@@ -336,7 +336,7 @@ def _project(tool: str, url: str, tables: int, root: Path) -> Path:
     return project
 
 
-def _run_check(tool: str, project: Path) -> tuple[float, float, int]:
+def _run_check(tool: str, project: Path) -> tuple[float, float, int, str]:
     module = "schemadiff" if tool == "schemadiff" else "alembic"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -346,7 +346,8 @@ def _run_check(tool: str, project: Path) -> tuple[float, float, int]:
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, proc.returncode
+    last = (proc.stdout + proc.stderr).decode(errors="replace").strip()
+    return wall, cpu, proc.returncode, last.splitlines()[-1] if last else ""
 
 
 def bench_check(backend: str, tables: int, runs: int) -> None:
@@ -356,6 +357,21 @@ def bench_check(backend: str, tables: int, runs: int) -> None:
         engine = sa.create_engine(scratch.url)
         create(engine, md)
         engine.dispose()
+        # both tools start from bytecode, as pip leaves an installed package
+        # (the editable schemadiff has none while PYTHONDONTWRITEBYTECODE is set)
+        import schemadiff
+
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "compileall",
+                "-q",
+                os.path.dirname(schemadiff.__file__),
+                os.path.dirname(os.path.abspath(__file__)),
+            ],
+            check=True,
+        )
         with tempfile.TemporaryDirectory() as tmp:
             tools = ["schemadiff", "alembic"]
             projects = {t: _project(t, scratch.url, tables, Path(tmp)) for t in tools}
@@ -364,7 +380,9 @@ def bench_check(backend: str, tables: int, runs: int) -> None:
             codes: dict[str, int] = {}
             for i in range(runs):
                 for tool in tools if i % 2 == 0 else tools[::-1]:
-                    wall, cpu, codes[tool] = _run_check(tool, projects[tool])
+                    wall, cpu, codes[tool], last = _run_check(tool, projects[tool])
+                    if codes[tool]:
+                        print(f"  {tool} check exited {codes[tool]}: {last}")
                     walls[tool].append(wall)
                     cpus[tool].append(cpu)
             w = {t: statistics.median(walls[t]) for t in tools}
