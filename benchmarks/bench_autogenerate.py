@@ -52,9 +52,6 @@ import sqlalchemy as sa
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from schemadiff.autogenerate import compare_metadata  # noqa: E402
-from schemadiff.runtime.migration import MigrationContext  # noqa: E402
-
 POSTGRESQL_URL = os.environ.get(
     "SCHEMADIFF_TEST_POSTGRESQL_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
 )
@@ -207,6 +204,11 @@ def floor_compare(backend: str) -> Callable[[sa.Connection], Any]:
 
 # ------------------------------------------------------------ the two tools
 def schemadiff_compare(md: sa.MetaData) -> Callable[[sa.Connection], Any]:
+    # imported here: the --check projects import this module for schema()
+    # alone, and Alembic's process must not pay for importing schemadiff
+    from schemadiff.autogenerate import compare_metadata
+    from schemadiff.runtime.migration import MigrationContext
+
     def run(conn: sa.Connection) -> Any:
         ctx = MigrationContext.configure(connection=conn, opts=dict(OPTS))
         return compare_metadata(ctx, md)
