@@ -115,14 +115,14 @@ class Scratch:
         cascade = " CASCADE" if self.backend == "postgresql" else ""
         with self.admin.connect() as conn:
             if self.backend == "postgresql":
-                # 200 tables per statement, referencing ones first: one DROP
-                # SCHEMA of 2,000 tables runs out of lock slots
+                # 25 tables per statement, referencing ones first: one DROP
+                # SCHEMA of 2,000 tables runs out of (shared) lock slots
                 names = sorted(
                     sa.inspect(conn).get_table_names(schema=self.name), reverse=True
                 )
-                for start in range(0, len(names), 200):
+                for start in range(0, len(names), 25):
                     listed = ", ".join(
-                        f'{self.name}."{n}"' for n in names[start : start + 200]
+                        f'{self.name}."{n}"' for n in names[start : start + 25]
                     )
                     conn.execute(sa.text(f"DROP TABLE IF EXISTS {listed} CASCADE"))
             conn.execute(sa.text(f"DROP {word} IF EXISTS {self.name}{cascade}"))
