@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from schemadiff.config import normalise_hooks
+from schemadiff.script.inprocess_scripts import run_in_process
 from schemadiff.util import CommandError
 
 log = logging.getLogger(__name__)
@@ -158,12 +159,16 @@ def _run_process(argv: list[str], options: Mapping[str, Any]) -> None:
         raise CommandError(
             f"Post write hook {name!r} could not be started: {err}"
         ) from err
-    output = (proc.stdout or "").strip()
-    if proc.returncode != 0:
+    _report(name, proc.returncode, proc.stdout or "")
+
+
+def _report(name: str, status: int, output: str) -> None:
+    """Raise for a failed hook (with its output); log a successful one's."""
+    output = output.strip()
+    if status != 0:
         detail = f":\n{output}" if output else ""
         raise CommandError(
-            f"Post write hook {name!r} failed (exit status "
-            f"{proc.returncode}){detail}"
+            f"Post write hook {name!r} failed (exit status {status}){detail}"
         )
     if output:
         log.info("post write hook %r: %s", name, output)
@@ -184,12 +189,15 @@ def console_scripts(path: str, options: dict[str, Any]) -> None:
             f"for post write hook {options.get('_hook_name')!r}"
         )
     ep = matches[0]
+    args = _parse_cmdline_options(str(options.get("options", "")), path)
+    done = run_in_process(ep.value, args, options.get("cwd") or None)
+    if done is not None:
+        _report(str(options.get("_hook_name", "?")), *done)
+        return
     module, _, attr = ep.value.partition(":")
     attr = attr.strip() or "main"
     code = f"import sys, {module.strip()} as m; sys.exit(m.{attr}())"
-    argv = [sys.executable, "-c", code]
-    argv += _parse_cmdline_options(str(options.get("options", "")), path)
-    _run_process(argv, options)
+    _run_process([sys.executable, "-c", code, *args], options)
 
 
 @register("exec")

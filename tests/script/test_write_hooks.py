@@ -243,3 +243,50 @@ def test_options_are_split_like_a_shell() -> None:
         "--flag 'a b' REVISION_SCRIPT_FILENAME --x=REVISION_SCRIPT_FILENAME", "/p/f.py"
     )
     assert parsed == ["--flag", "a b", "/p/f.py", "--x=/p/f.py"]
+
+
+def _black_hook(options: str, cwd: str | None = None) -> dict[str, str]:
+    section = {
+        "hooks": "black",
+        "black.type": "console_scripts",
+        "black.entrypoint": "black",
+        "black.options": options,
+    }
+    if cwd:
+        section["black.cwd"] = cwd
+    return section
+
+
+def test_black_hook_runs_without_a_child_process(
+    revision_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Black is a dependency, so its hook runs in this interpreter: a
+    ``revision`` does not pay an interpreter start for it."""
+    started: list[object] = []
+    monkeypatch.setattr(
+        write_hooks.subprocess, "run", lambda *a, **k: started.append(a)
+    )
+    write_hooks._run_hooks(str(revision_file), _black_hook("-q"))
+    assert started == []
+    assert revision_file.read_text("utf-8") == BLACKENED
+
+
+def test_in_process_black_reads_the_projects_pyproject(tmp_path: Path) -> None:
+    """Configuration is discovered from the file, as the child process did."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        "[tool.black]\nskip-string-normalization = true\n", "utf-8"
+    )
+    path = project / "rev.py"
+    path.write_text(UGLY, "utf-8")
+    write_hooks._run_hooks(str(path), _black_hook("-q", cwd=str(tmp_path)))
+    assert path.read_text("utf-8") == "x = {'a': 1}\n"
+
+
+def test_in_process_black_usage_error_is_exit_status_2(revision_file: Path) -> None:
+    with pytest.raises(CommandError) as err:
+        write_hooks._run_hooks(str(revision_file), _black_hook("--no-such-flag"))
+    assert "'black' failed (exit status 2)" in str(err.value)
+    assert "no-such-flag" in str(err.value)
+    assert revision_file.read_text("utf-8") == UGLY
