@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import site
 import subprocess
 import sys
 import venv
@@ -19,14 +20,24 @@ def run(*args: str | Path, cwd: Path | None = None) -> str:
 
 
 def test_wheel_installs_and_inits(tmp_path: Path) -> None:
+    """Built and installed without the network: the build backend is a test
+    dependency, and the fresh virtualenv borrows this one's dependencies
+    through a ``.pth`` line instead of downloading them."""
     wheelhouse = tmp_path / "wheels"
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheelhouse, ROOT)
+    pip = (sys.executable, "-m", "pip")
+    run(
+        *pip, "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", wheelhouse, ROOT
+    )
     (wheel,) = wheelhouse.glob("schemadiff-*.whl")
 
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
-    run(python, "-m", "pip", "install", "-q", wheel)
+    run(*pip, "--python", python, "install", "--no-deps", "--no-index", "-q", wheel)
+    (site_dir,) = env_dir.glob("lib/python*/site-packages")
+    (site_dir / "borrowed_dependencies.pth").write_text(
+        "".join(f"{p}\n" for p in site.getsitepackages()), "utf-8"
+    )
 
     project = tmp_path / "project"
     project.mkdir()
