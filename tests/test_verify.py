@@ -64,13 +64,15 @@ def verify_project(backend, tmp_path: Path, extra: str = "") -> Path:
 
 
 def scratch_names(backend, tmp_path: Path) -> set[str]:
-    """Scratch databases that exist now, seen from outside schemadiff."""
+    """This process's scratch databases that exist now, seen from outside
+    schemadiff (other test runs on the same server make their own)."""
+    mine = f"{PREFIX}{os.getpid()}_"
     if backend.name == "sqlite":
         return {
             os.path.join(root, name)
             for root, dirs, files in os.walk(tmp_path)
             for name in dirs + files
-            if name.startswith(PREFIX)
+            if name.startswith(mine)
         }
     with _admin(backend.name).connect() as conn:
         rows = conn.execute(
@@ -78,7 +80,7 @@ def scratch_names(backend, tmp_path: Path) -> set[str]:
                 "SELECT schema_name FROM information_schema.schemata "
                 "WHERE schema_name LIKE :p"
             ),
-            {"p": PREFIX + "%"},
+            {"p": mine.replace("_", "\\_") + "%"},
         )
         return {row[0] for row in rows}
 

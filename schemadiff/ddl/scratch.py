@@ -103,14 +103,17 @@ def create_scratch(url: URL | str) -> Scratch:
     temp directory for an in-memory SQLite URL)."""
     url = sa.engine.make_url(url)
     dialect = url.get_dialect().name
-    name = f"{PREFIX}{uuid.uuid4().hex[:10]}"
+    # the pid tells an operator (and a test) which process a leftover is from
+    name = f"{PREFIX}{os.getpid()}_{uuid.uuid4().hex[:10]}"
     if dialect == "sqlite":
         where = (
             os.path.dirname(url.database)
             if url.database not in (None, "", ":memory:")
             else None
         )
-        directory = tempfile.mkdtemp(prefix=PREFIX, dir=where or None)
+        directory = tempfile.mkdtemp(
+            prefix=f"{PREFIX}{os.getpid()}_", dir=where or None
+        )
         path = os.path.join(directory, f"{name}.db")
         return Scratch(dialect, path, url.set(database=path), _dir=directory)
     if dialect not in _CREATE:
