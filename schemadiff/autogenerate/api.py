@@ -7,7 +7,8 @@ two models are compared by a pure function that emits op directives.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -199,6 +200,16 @@ class AutogenContext:
         self.rename_outcome = renames.RenameOutcome()
         self._normaliser: Normaliser | None = None
         self._default_schema: Any = _UNSET
+
+    @contextlib.contextmanager
+    def _within_batch(self) -> Iterator[None]:
+        """Render the directives of a ``batch_alter_table`` block (``batch_op.``
+        calls without table and schema), as Alembic's context does."""
+        previous, self._has_batch = self._has_batch, True
+        try:
+            yield
+        finally:
+            self._has_batch = previous
 
     @property
     def normaliser(self) -> Normaliser:

@@ -105,6 +105,10 @@ class RenderContext:
         self.dialect = getattr(migration_context, "dialect", None)
         self._has_batch = False
 
+    def _within_batch(self) -> contextlib.AbstractContextManager[None]:
+        """Render as inside a ``batch_alter_table`` block (Alembic's spelling)."""
+        return _within_batch(self)
+
 
 # -- context helpers --------------------------------------------------------
 
@@ -173,6 +177,10 @@ def _dialect(ctx: Any) -> Any:
         dialect = DefaultDialect()
     return dialect
 
+
+#: More columns and constraints than this go into ``create_table`` as one
+#: ``*[...]`` argument, as Alembic renders them.
+MAX_PYTHON_ARGS = 255
 
 #: What a ``render_item`` hook returns to leave an item out of a Table construct.
 SKIP = None
@@ -328,7 +336,7 @@ def _type_module_prefix(ctx: Any, type_: Any) -> str:
     return f"{mod}."
 
 
-def _render_type(ctx: Any, type_: Any) -> str:
+def _repr_type(type_: Any, ctx: Any, _skip_variants: bool = False) -> str:
     """Render a type instance, e.g. ``sa.String(length=50)`` or
     ``postgresql.ARRAY(sa.Integer())``."""
     rendered = _user_render("type", type_, ctx)
@@ -354,7 +362,7 @@ def _render_type(ctx: Any, type_: Any) -> str:
     text = _type_module_prefix(ctx, base) + _repr_with_nested(ctx, base)
     for dialect_name in sorted(variants):
         text += (
-            f".with_variant({_render_type(ctx, variants[dialect_name])}, "
+            f".with_variant({_repr_type(variants[dialect_name], ctx)}, "
             f"{dialect_name!r})"
         )
     return text
@@ -382,7 +390,7 @@ def _repr_with_nested(ctx: Any, type_: Any) -> str:
     clone = copy.copy(type_)
     for key, value in nested.items():
         try:
-            setattr(clone, key, _Raw(_render_type(ctx, value)))
+            setattr(clone, key, _Raw(_repr_type(value, ctx)))
         except (AttributeError, TypeError):
             continue
     try:
@@ -394,7 +402,7 @@ def _repr_with_nested(ctx: Any, type_: Any) -> str:
 # -- server defaults, computed, identity -------------------------------------
 
 
-def _render_server_default(ctx: Any, default: Any) -> str | None:
+def _render_server_default(default: Any, ctx: Any, repr_: bool = True) -> str | None:
     """Render a server default; None means "nothing to render"."""
     rendered = _user_render("server_default", default, ctx)
     if rendered is not False:
@@ -445,31 +453,42 @@ _IDENTITY_ATTRS = (
 )
 
 
-def _render_identity(ctx: Any, identity: sa_schema.Identity) -> str:
-    args = []
-    for attr in _IDENTITY_ATTRS:
+def _identity_options(identity: sa_schema.Identity) -> dict[str, Any]:
+    """The options an Identity was given: ``always`` always (None and False
+    mean different things), the rest when set, dialect options by their
+    dialect-prefixed names (SQLAlchemy 2.1's ``oracle_on_null``)."""
+    as_dict = getattr(identity, "_as_dict", None)
+    if callable(as_dict):
+        options = dict(as_dict())
+        options.update(getattr(identity, "dialect_kwargs", {}) or {})
+        return options
+    options = {"always": identity.always}
+    for attr in _IDENTITY_ATTRS[1:]:
         value = getattr(identity, attr, None)
-        if value is None:
-            continue
-        if attr == "always" or value is not False:
-            args.append(f"{attr}={value!r}")
+        if value is not None:
+            options[attr] = value
+    return options
+
+
+def _render_identity(ctx: Any, identity: sa_schema.Identity) -> str:
+    args = [f"{k}={v!r}" for k, v in _identity_options(identity).items()]
     return _call(_sa_prefix(ctx), "Identity", args)
 
 
 # -- columns and constraints ------------------------------------------------
 
 
-def _render_column(ctx: Any, column: sa.Column, in_table: bool = False) -> str | None:
+def _render_column(column: sa.Column, ctx: Any, in_table: bool = False) -> str | None:
     rendered = _user_render("column", column, ctx, skippable=in_table)
     if rendered is not False:
         return None if rendered is SKIP else str(rendered)
-    args = [repr(_ident(column.name)), _render_type(ctx, column.type)]
+    args = [repr(_ident(column.name)), _repr_type(column.type, ctx)]
     kwargs = []
     default = column.server_default
     if isinstance(default, (sa_schema.Computed, sa_schema.Identity)):
-        args.append(_render_server_default(ctx, default) or "")
+        args.append(_render_server_default(default, ctx) or "")
     elif default is not None:
-        text = _render_server_default(ctx, default)
+        text = _render_server_default(default, ctx)
         if text is not None:
             kwargs.append(f"server_default={text}")
     identity = getattr(column, "identity", None)
@@ -483,7 +502,7 @@ def _render_column(ctx: Any, column: sa.Column, in_table: bool = False) -> str |
     kwargs.append(f"nullable={column.nullable!r}")
     if column.system:
         kwargs.append("system=True")
-    if column.comment:
+    if column.comment is not None:
         kwargs.append(f"comment={column.comment!r}")
     kwargs.extend(_render_kwarg_items(ctx, dict(column.dialect_kwargs)))
     return _call(_sa_prefix(ctx), "Column", args + kwargs)
@@ -502,7 +521,9 @@ def _constraint_common_kwargs(ctx: Any, const: Any) -> list[str]:
     return out
 
 
-def _render_primary_key(ctx: Any, const: sa.PrimaryKeyConstraint) -> str | None:
+def _render_primary_key(
+    const: sa.PrimaryKeyConstraint, ctx: Any, namespace_metadata: Any = None
+) -> str | None:
     rendered = _user_render("primary_key", const, ctx, skippable=True)
     if rendered is not False:
         return None if rendered is SKIP else str(rendered)
@@ -516,7 +537,9 @@ def _render_primary_key(ctx: Any, const: sa.PrimaryKeyConstraint) -> str | None:
     )
 
 
-def _render_unique(ctx: Any, const: sa.UniqueConstraint) -> str | None:
+def _render_unique_constraint(
+    const: sa.UniqueConstraint, ctx: Any, namespace_metadata: Any = None
+) -> str | None:
     rendered = _user_render("unique", const, ctx, skippable=True)
     if rendered is not False:
         return None if rendered is SKIP else str(rendered)
@@ -542,12 +565,14 @@ def _fk_target(ctx: Any, fk: sa.ForeignKey) -> str:
     *table_tokens, column_key = spec.split(".")
     if len(table_tokens) == 1 and metadata.schema:
         table_tokens.insert(0, metadata.schema)
-    table = metadata.tables.get(".".join(table_tokens))
-    if table is None:
-        return spec
+    fullname = ".".join(table_tokens)
+    table = metadata.tables.get(fullname)
+    # link_to_name=True: the spec names the column by its name already
+    if table is None or fk.link_to_name:
+        return f"{fullname}.{column_key}"
     column = table.c.get(column_key)
     name = column.name if column is not None else column_key
-    return f"{table.fullname}.{name}"
+    return f"{fullname}.{name}"
 
 
 def _fk_local_names(const: sa.ForeignKeyConstraint) -> list[str]:
@@ -559,7 +584,12 @@ def _fk_local_names(const: sa.ForeignKeyConstraint) -> list[str]:
     return names
 
 
-def _render_foreign_key(ctx: Any, const: sa.ForeignKeyConstraint) -> str | None:
+def _render_foreign_key(
+    const: sa.ForeignKeyConstraint, ctx: Any, namespace_metadata: Any = None
+) -> str | None:
+    if namespace_metadata is not None:
+        with _namespace(ctx, namespace_metadata):
+            return _render_foreign_key(const, ctx)
     rendered = _user_render("foreign_key", const, ctx, skippable=True)
     if rendered is not False:
         return None if rendered is SKIP else str(rendered)
@@ -580,7 +610,9 @@ def _render_foreign_key(ctx: Any, const: sa.ForeignKeyConstraint) -> str | None:
     return _call(_sa_prefix(ctx), "ForeignKeyConstraint", args + kwargs)
 
 
-def _render_check(ctx: Any, const: sa.CheckConstraint) -> str | None:
+def _render_check_constraint(
+    const: sa.CheckConstraint, ctx: Any, namespace_metadata: Any = None
+) -> str | None:
     rendered = _user_render("check", const, ctx, skippable=True)
     if rendered is not False:
         return None if rendered is SKIP else str(rendered)
@@ -619,7 +651,7 @@ def _exclude_parts(ctx: Any, const: Any) -> tuple[list[str], list[str]]:
     return elements, kwargs
 
 
-def _render_exclude(ctx: Any, const: Any) -> str | None:
+def _render_exclude(const: Any, ctx: Any, namespace_metadata: Any = None) -> str | None:
     rendered = _user_render("exclude", const, ctx, skippable=True)
     if rendered is not False:
         return None if rendered is SKIP else str(rendered)
@@ -630,21 +662,28 @@ def _render_exclude(ctx: Any, const: Any) -> str | None:
     return _call("postgresql.", "ExcludeConstraint", elements + kwargs)
 
 
-def _render_constraint(ctx: Any, const: Any) -> str | None:
+def _render_constraint(
+    const: Any, ctx: Any, namespace_metadata: Any = None
+) -> str | None:
+    """One constraint inside ``create_table``; ``namespace_metadata`` is the
+    models' MetaData (foreign key targets are resolved in it)."""
+    if namespace_metadata is not None:
+        with _namespace(ctx, namespace_metadata):
+            return _render_constraint(const, ctx)
     if isinstance(const, sa.PrimaryKeyConstraint):
-        return _render_primary_key(ctx, const)
+        return _render_primary_key(const, ctx)
     if isinstance(const, sa.ForeignKeyConstraint):
-        return _render_foreign_key(ctx, const)
+        return _render_foreign_key(const, ctx)
     if isinstance(const, sa.UniqueConstraint):
-        return _render_unique(ctx, const)
+        return _render_unique_constraint(const, ctx)
     if isinstance(const, sa.CheckConstraint):
-        return _render_check(ctx, const)
+        return _render_check_constraint(const, ctx)
     if type(const).__name__ == "ExcludeConstraint":
-        return _render_exclude(ctx, const)
-    return _unknown_constraint(ctx, const)
+        return _render_exclude(const, ctx)
+    return _unknown_constraint(const, ctx)
 
 
-def _unknown_constraint(ctx: Any, const: Any) -> str | None:
+def _unknown_constraint(const: Any, ctx: Any) -> str | None:
     """A constraint class nothing knows how to render: say so in the file
     (a comment the reviewer sees) and as a warning, rather than drop it."""
     rendered = _user_render("constraint", const, ctx, skippable=True)
@@ -772,25 +811,31 @@ def _namespace(ctx: Any, metadata: Any) -> Iterator[None]:
 
 
 def _render_table_call(ctx: Any, op: ops.CreateTableOp, table: sa.Table) -> str:
-    args = [repr(_ident(op.table_name))]
-    columns = (_render_column(ctx, col, in_table=True) for col in table.columns)
-    args.extend(c for c in columns if c is not None)
-    constraints = [_render_constraint(ctx, c) for c in table.constraints]
+    columns = (_render_column(col, ctx, in_table=True) for col in table.columns)
+    items = [c for c in columns if c is not None]
+    constraints = [_render_constraint(c, ctx) for c in table.constraints]
     # a column's own CHECK (Column(..., CheckConstraint(...))) is not in
     # table.constraints; it is rendered at table level, where it means the same
     constraints.extend(
-        _render_check(ctx, c)
+        _render_check_constraint(c, ctx)
         for col in table.columns
         for c in col.constraints
         if isinstance(c, sa.CheckConstraint)
     )
     # comments (a constraint nothing can render) go above the call
     notes = sorted(c for c in constraints if c and c.startswith("#"))
-    args.extend(sorted(c for c in constraints if c and not c.startswith("#")))
+    items.extend(sorted(c for c in constraints if c and not c.startswith("#")))
+    args = [repr(_ident(op.table_name))]
+    if len(items) > MAX_PYTHON_ARGS:
+        # Alembic's spelling for very wide tables (once Python's limit on the
+        # number of call arguments)
+        args.append("*[" + ", ".join(items) + "]")
+    else:
+        args.extend(items)
     if op.schema:
         args.append(f"schema={_ident(op.schema)!r}")
     comment = getattr(op, "comment", None)
-    if comment:
+    if comment is not None:
         args.append(f"comment={comment!r}")
     info = getattr(op, "info", None)
     if info:
@@ -819,7 +864,7 @@ def _render_rename_table(ctx: Any, op: ops.RenameTableOp) -> str:
 
 @renderers.dispatch_for(ops.AddColumnOp)
 def _render_add_column(ctx: Any, op: ops.AddColumnOp) -> str:
-    column = _render_column(ctx, op.column) or ""
+    column = _render_column(op.column, ctx) or ""
     return _table_call(ctx, op, "add_column", [], [column], flag="if_not_exists")
 
 
@@ -837,22 +882,22 @@ def _render_alter_column(ctx: Any, op: ops.AlterColumnOp) -> str:
     if op.modify_name is not None:
         kw.append(f"new_column_name={_ident(op.modify_name)!r}")
     if op.existing_type is not None:
-        kw.append(f"existing_type={_render_type(ctx, op.existing_type)}")
+        kw.append(f"existing_type={_repr_type(op.existing_type, ctx)}")
     if op.modify_type is not None:
-        kw.append(f"type_={_render_type(ctx, op.modify_type)}")
+        kw.append(f"type_={_repr_type(op.modify_type, ctx)}")
     if op.modify_nullable is not None:
         kw.append(f"nullable={op.modify_nullable!r}")
     elif op.existing_nullable is not None:
         kw.append(f"existing_nullable={op.existing_nullable!r}")
     if op.modify_server_default is not False:
-        text = _render_server_default(ctx, op.modify_server_default)
+        text = _render_server_default(op.modify_server_default, ctx)
         kw.append(f"server_default={text if text is not None else 'None'}")
         if isinstance(op.existing_server_default, sa_schema.Identity):
             # an identity is changed in place (SET ...), not added again
             existing = _render_identity(ctx, op.existing_server_default)
             kw.append(f"existing_server_default={existing}")
     elif op.existing_server_default not in (False, None):
-        text = _render_server_default(ctx, op.existing_server_default)
+        text = _render_server_default(op.existing_server_default, ctx)
         if text is not None:
             kw.append(f"existing_server_default={text}")
     if op.modify_comment is not False:
@@ -866,6 +911,15 @@ def _render_alter_column(ctx: Any, op: ops.AlterColumnOp) -> str:
     return _call(_op_prefix(ctx), "alter_column", args + kw)
 
 
+def _render_index_expr(ctx: Any, expr: ClauseElement) -> str:
+    """An index expression as ``sa.literal_column('...')`` (Alembic's
+    spelling; a text() would do the same DDL), keeping a ``.label()``."""
+    text = f"{_sa_prefix(ctx)}literal_column({_compile_sql(ctx, expr)!r})"
+    if isinstance(expr, sa.sql.elements.Label) and type(expr.name) is str:
+        text += f".label({expr.name!r})"
+    return text
+
+
 def _render_index_columns(ctx: Any, columns: Sequence[Any]) -> str:
     items = []
     for col in columns:
@@ -874,7 +928,7 @@ def _render_index_columns(ctx: Any, columns: Sequence[Any]) -> str:
         elif isinstance(col, sa.Column):
             items.append(repr(_ident(col.name)))
         elif isinstance(col, ClauseElement):
-            items.append(_render_expr(ctx, col))
+            items.append(_render_index_expr(ctx, col))
         else:
             items.append(repr(col))
     return f"[{', '.join(items)}]"
@@ -983,19 +1037,23 @@ def _render_drop_constraint(ctx: Any, op: ops.DropConstraintOp) -> list[str]:
 
 @renderers.dispatch_for(ops.CreateTableCommentOp)
 def _render_create_table_comment(ctx: Any, op: ops.CreateTableCommentOp) -> str:
-    after = [repr(op.comment), *_existing_comment(op)]
-    return _table_call(ctx, op, "create_table_comment", [], after)
+    return _comment_call(ctx, op, "create_table_comment", [repr(op.comment)])
 
 
 @renderers.dispatch_for(ops.DropTableCommentOp)
 def _render_drop_table_comment(ctx: Any, op: ops.DropTableCommentOp) -> str:
-    return _table_call(ctx, op, "drop_table_comment", [], _existing_comment(op))
+    return _comment_call(ctx, op, "drop_table_comment", [])
 
 
-def _existing_comment(op: Any) -> list[str]:
-    if op.existing_comment is None:
-        return []
-    return [f"existing_comment={op.existing_comment!r}"]
+def _comment_call(ctx: Any, op: Any, verb: str, comment: list[str]) -> str:
+    """Table comment calls spell out ``existing_comment`` and ``schema`` even
+    when None, as Alembic renders them (the reviewer sees what was there)."""
+    args = [] if _in_batch(ctx) else [repr(_ident(op.table_name))]
+    args.extend(comment)
+    args.append(f"existing_comment={op.existing_comment!r}")
+    if not _in_batch(ctx):
+        args.append(f"schema={_ident(op.schema)!r}")
+    return _call(_op_prefix(ctx), verb, args)
 
 
 @renderers.dispatch_for(ops.ExecuteSQLOp)
@@ -1022,7 +1080,7 @@ def _render_bulk_insert(ctx: Any, op: ops.BulkInsertOp) -> str:
     table = op.table
     prefix = _sa_prefix(ctx)
     cols = [
-        f"{prefix}column({str(c.name)!r}, {_render_type(ctx, c.type)})"
+        f"{prefix}column({str(c.name)!r}, {_repr_type(c.type, ctx)})"
         for c in table.columns
     ]
     schema = getattr(table, "schema", None)

@@ -214,7 +214,7 @@ def test_generic_type_zoo_renders_and_evaluates() -> None:
         sa.types.NullType(),
     ]
     for type_ in types:
-        text = render._render_type(ctx(), type_)
+        text = render._repr_type(type_, ctx())
         value = eval(text, {"sa": sa})
         assert type(value) is type(type_), text
         assert repr(value) == repr(type_)
@@ -223,7 +223,7 @@ def test_generic_type_zoo_renders_and_evaluates() -> None:
 def test_variant_rendering() -> None:
     type_ = sa.String(10).with_variant(mysql.VARCHAR(10, charset="utf8"), "mysql")
     context = ctx()
-    text = render._render_type(context, type_)
+    text = render._repr_type(type_, context)
     assert text == (
         "sa.String(length=10).with_variant("
         "mysql.VARCHAR(charset='utf8', length=10), 'mysql')"
