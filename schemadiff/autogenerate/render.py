@@ -25,7 +25,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import schema as sa_schema
 from sqlalchemy import types as sqltypes
-from sqlalchemy.sql.elements import ClauseElement, ColumnClause, TextClause, conv
+from sqlalchemy.sql.elements import (
+    ClauseElement,
+    ColumnClause,
+    TextClause,
+    conv,
+    quoted_name,
+)
 
 from schemadiff.autogenerate.destructive import data_loss_reason
 from schemadiff.ddl.plain_sql import plain_sql_dialect
@@ -206,10 +212,10 @@ def _user_render(type_: str, obj: Any, ctx: Any, skippable: bool = False) -> Any
 
 
 def _ident(name: Any) -> Any:
-    """Strip SQLAlchemy's name wrappers so ``repr`` shows a plain string."""
-    if name is None:
-        return None
-    if isinstance(name, str):
+    """Strip SQLAlchemy's name wrapper (``quoted_name``) so ``repr`` shows a
+    plain string; any other ``str`` subclass keeps its own ``repr`` (a schema
+    object can render itself as, say, a module constant), as in Alembic."""
+    if isinstance(name, quoted_name):
         return str(name)
     return name
 
@@ -236,7 +242,10 @@ def _object_name(obj: Any) -> Any:
     if isinstance(name, conv):
         return name
     if name is None or _is_none_name(name):
-        table = getattr(obj, "table", None)
+        try:
+            table = getattr(obj, "table", None)
+        except sa.exc.InvalidRequestError:  # a constraint not on a table
+            table = None
         if table is not None and getattr(table, "metadata", None) is not None:
             from sqlalchemy.sql import naming
 
@@ -414,12 +423,12 @@ def _render_server_default(default: Any, ctx: Any, repr_: bool = True) -> str | 
     if isinstance(default, sa_schema.Identity):
         return _render_identity(ctx, default)
     if isinstance(default, sa_schema.DefaultClause):
-        arg = default.arg
-        if isinstance(arg, str):
-            return repr(_plain_str(arg))
-        return _render_expr(ctx, arg)
+        default = default.arg
+    elif isinstance(default, sa_schema.FetchedValue):
+        # a default the database sets by itself (a trigger, say): no DDL
+        return _call(_sa_prefix(ctx), "FetchedValue", [])
     if isinstance(default, str):
-        return repr(_plain_str(default))
+        return repr(_plain_str(default)) if repr_ else _plain_str(default)
     if isinstance(default, ClauseElement):
         return _render_expr(ctx, default)
     return None
@@ -693,10 +702,12 @@ def _unknown_constraint(const: Any, ctx: Any) -> str | None:
     name = _object_name(const)
     what = f"{kind} {str(name)!r}" if name else f"unnamed {kind}"
     table = getattr(getattr(const, "table", None), "name", "?")
+    # Alembic's wording first, so filters written for it match
     warnings.warn(
-        f"No renderer for {what} on table {table!r}; it is left out of the "
-        "generated revision (register one with renderers.dispatch_for or "
-        "render_item)",
+        f"No renderer is established for object {const!r} ({what} on table "
+        f"{table!r}); it is left out of the generated revision (register one "
+        "with renderers.dispatch_for or render_item)",
+        UserWarning,
         stacklevel=2,
     )
     return f"# TODO: {what} has no renderer; add it by hand"
@@ -745,10 +756,10 @@ def _render_modify_table(ctx: Any, op: ops.ModifyTableOps) -> list[str]:
         for sub in op.ops:
             lines.extend(render_op(ctx, sub))
         return lines
+    # schema= is written even when None, as Alembic renders the block
     header = (
-        f"with {_op_prefix(ctx)}batch_alter_table({_ident(op.table_name)!r}"
-        f"{', schema=' + repr(_ident(op.schema)) if op.schema else ''})"
-        " as batch_op:"
+        f"with {_op_prefix(ctx)}batch_alter_table({_ident(op.table_name)!r}, "
+        f"schema={_ident(op.schema)!r}) as batch_op:"
     )
     body: list[str] = []
     with _within_batch(ctx):
@@ -902,7 +913,7 @@ def _render_alter_column(ctx: Any, op: ops.AlterColumnOp) -> str:
             kw.append(f"existing_server_default={text}")
     if op.modify_comment is not False:
         kw.append(f"comment={op.modify_comment!r}")
-    elif op.existing_comment is not None:
+    if op.existing_comment is not None:
         kw.append(f"existing_comment={op.existing_comment!r}")
     extra = {k: v for k, v in (getattr(op, "kw", {}) or {}).items() if v is not None}
     kw.extend(_render_kwarg_items(ctx, extra))
@@ -1023,9 +1034,10 @@ def _render_drop_constraint(ctx: Any, op: ops.DropConstraintOp) -> list[str]:
     if name != "None":
         return [call]
     warnings.warn(
-        f"Autogenerate rendered drop_constraint() for an unnamed constraint on "
-        f"table {op.table_name!r}; the migration fails until a name is filled in "
-        "(a naming convention makes names known ahead of time)",
+        "Autogenerate rendered a drop_constraint() directive for an unnamed "
+        f"constraint on table {op.table_name!r}; the migration fails until a "
+        "name is filled in (a naming convention makes names known ahead of time)",
+        UserWarning,
         stacklevel=2,
     )
     return [

@@ -448,6 +448,8 @@ class CreateForeignKeyOp(AddConstraintOp):
         if referent is not None:
             ref_table_name = referent.name
             ref_schema = referent.schema
+            # the referenced columns by name (a spec may use a Column's key)
+            remote_cols = [e.column.name for e in fk.elements]
         kw["source_schema"] = source_table.schema
         kw["referent_schema"] = ref_schema
         kw.update(fk.dialect_kwargs)

@@ -92,7 +92,7 @@ def test_computed_identity_expression_indexes_and_schemas(
     assert "sa.Computed('amount * 2', persisted=True)" in text
     if backend.name == "postgresql":
         assert "sa.Identity(always=False, start=5, increment=2)" in text
-        assert "[sa.text('lower(name)')]" in text
+        assert "[sa.literal_column('lower(name)')]" in text
         assert "postgresql_where=sa.text('id > 10')" in text
     if schema is not None:
         assert f"schema={schema!r}" in text

@@ -246,7 +246,7 @@ def test_marks_only_in_revision_files() -> None:
     ctx = RenderContext(opts={"render_as_batch": True})
     rendered = render_migration_script(ctx, script)
     assert rendered["upgrades"].splitlines()[1:3] == [
-        "    with op.batch_alter_table('t') as batch_op:",
+        "    with op.batch_alter_table('t', schema=None) as batch_op:",
         "        # DATA LOSS: drops column t.c and its values",
     ]
     assert "DATA LOSS" not in rendered["downgrades"]

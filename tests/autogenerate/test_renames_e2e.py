@@ -171,7 +171,7 @@ def test_renamed_column_and_table_keep_their_rows(backend, tmp_path: Path) -> No
     assert "new_column_name='full_name'" in upgrade
     assert "new_column_name='display_name'" in downgrade
     if backend.name == "sqlite":  # render_as_batch=True there
-        assert "with op.batch_alter_table('users') as batch_op:" in upgrade
+        assert "with op.batch_alter_table('users', schema=None) as batch_op:" in upgrade
         assert "batch_op.alter_column('display_name', new_column_name=" in upgrade
         assert "batch_op.alter_column('full_name', new_column_name=" in downgrade
     else:

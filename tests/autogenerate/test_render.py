@@ -312,7 +312,7 @@ def test_alter_column_variants() -> None:
     )
     assert one(op) == (
         "op.alter_column('t', 'c', new_column_name='d', existing_type=sa.Integer(), "
-        "nullable=True, server_default=None, comment=None)"
+        "nullable=True, server_default=None, comment=None, existing_comment='old')"
     )
     op = ops.AlterColumnOp(
         "t", "c", existing_type=sa.Integer(), modify_server_default=sa.text("7")
@@ -334,7 +334,7 @@ def test_indexes_with_expressions_and_dialect_kwargs() -> None:
         postgresql_using="btree",
     )
     assert one(op) == (
-        "op.create_index('ix_lower', 't', [sa.text('lower(name)'), 'id'], "
+        "op.create_index('ix_lower', 't', [sa.literal_column('lower(name)'), 'id'], "
         "unique=True, schema='s', postgresql_using='btree', "
         "postgresql_where=sa.text('id > 5'))"
     )
@@ -396,10 +396,10 @@ def test_table_level_directives() -> None:
     assert one(ops.DropTableOp("t", schema="s")) == "op.drop_table('t', schema='s')"
     assert one(ops.RenameTableOp("a", "b")) == "op.rename_table('a', 'b')"
     assert one(ops.CreateTableCommentOp("t", "new", existing_comment="old")) == (
-        "op.create_table_comment('t', 'new', existing_comment='old')"
+        "op.create_table_comment('t', 'new', existing_comment='old', schema=None)"
     )
     assert one(ops.DropTableCommentOp("t", existing_comment="old")) == (
-        "op.drop_table_comment('t', existing_comment='old')"
+        "op.drop_table_comment('t', existing_comment='old', schema=None)"
     )
     assert one(ops.DropColumnOp("t", "c", schema="s")) == (
         "op.drop_column('t', 'c', schema='s')"
