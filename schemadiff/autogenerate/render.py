@@ -840,7 +840,7 @@ def _render_table_call(ctx: Any, op: ops.CreateTableOp, table: sa.Table) -> str:
     if len(items) > MAX_PYTHON_ARGS:
         # Alembic's spelling for very wide tables (once Python's limit on the
         # number of call arguments)
-        args.append("*[" + ", ".join(items) + "]")
+        args.append("*[\n" + "".join(f"        {i},\n" for i in items) + "    ]")
     else:
         args.extend(items)
     if op.schema:
