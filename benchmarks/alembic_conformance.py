@@ -160,13 +160,6 @@ SHIMS: list[tuple[str, str, str]] = [
         "impl.new_table.name = ApplyBatchImpl._calc_temp_name(impl.table.name)",
         "impl.new_table.name = impl.temp_table_name",
     ),
-    # The ordering check of test_revision's iteration helper reads a private
-    # per-revision attribute; schemadiff keeps that fact on the map.
-    (
-        "tests/test_revision.py",
-        "for rev in child._normalized_down_revisions",
-        "for rev in map_._normalized_down_revisions(child)",
-    ),
 ]
 
 #: Why a test fails where its message alone does not say: (file, test-name

@@ -102,7 +102,11 @@ def user_error_message(err: BaseException) -> str | None:
     from schemadiff.urlcheck import unparseable_message
 
     if isinstance(err, CommandError):
-        return " ".join(str(err).split()) or type(err).__name__
+        # An error may word itself for the user differently from str() (the
+        # API's text), e.g. MultipleHeads says how to name one head.
+        custom = getattr(err, "user_message", None)
+        text = custom() if callable(custom) else str(err)
+        return " ".join(text.split()) or type(err).__name__
     if raised_parsing_url(err):
         return unparseable_message("given to SQLAlchemy")
     if is_database_error(err):

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 
+from schemadiff.script import revision_range
 from schemadiff.util import CommandError
 
 __all__ = [
@@ -68,16 +69,27 @@ class ResolutionError(RevisionError):
 
 
 class MultipleHeads(RevisionError):
-    """One revision was needed but the identifier stands for several heads."""
+    """One revision was needed but the identifier stands for several heads.
 
-    def __init__(self, heads: Sequence[str], argument: str) -> None:
+    ``str()`` is the graph's terse wording (Alembic's); :meth:`user_message`
+    is what the command line prints, with the way out spelled out.
+    """
+
+    def __init__(self, heads: Sequence[str], argument: str | None) -> None:
         self.heads = tuple(heads)
         self.argument = argument
         super().__init__(
-            f"Multiple head revisions are present for given argument "
-            f"'{argument}'; please specify a specific target revision, "
-            f"'<branchname>@head' to narrow to a specific head, or 'heads' for "
-            f"all heads (heads: {', '.join(self.heads)})"
+            f"Multiple heads are present for given argument '{argument}'; "
+            + ", ".join(self.heads)
+        )
+
+    def user_message(self) -> str:
+        arg = self.argument or "head"
+        return (
+            f"Multiple head revisions are present for given argument '{arg}'; "
+            f"please specify a specific target revision, '<branchname>@{arg}' "
+            f"to narrow to a specific head, or 'heads' for all heads "
+            f"(heads: {', '.join(self.heads)})"
         )
 
 
@@ -94,15 +106,15 @@ class RangeNotAncestorError(RevisionError):
 
 
 class CycleDetected(RevisionError):
-    """The down_revision links form a loop."""
+    """The down_revision links form a loop; ``revisions`` lists it in
+    upgrade order, starting from the one read first."""
 
     kind = "Cycle"
 
     def __init__(self, revisions: Sequence[str]) -> None:
         self.revisions = tuple(revisions)
         super().__init__(
-            f"{self.kind} detected in revisions: "
-            + " -> ".join(self.revisions + self.revisions[:1])
+            f"{self.kind} is detected in revisions ({', '.join(self.revisions)})"
         )
 
 
@@ -244,6 +256,7 @@ class Revision:
         self._children: list[str] = []
         self._all_children: list[str] = []
         self._normalized: tuple[str, ...] | None = None
+        self._graph: RevisionMap | None = None
 
     def _source(self) -> str:
         """Where the revision came from, for error messages (a path for files)."""
@@ -259,6 +272,14 @@ class Revision:
     @property
     def _all_nextrev(self) -> frozenset[str]:
         return frozenset(self._all_children)
+
+    @property
+    def _normalized_down_revisions(self) -> tuple[str, ...]:
+        """Parents and the dependencies no parent already implies (the
+        edges the ordering walks); needs the revision to be in a map."""
+        if self._graph is None:
+            return self.all_down_revisions
+        return self._graph._normalized_down_revisions(self)
 
     @property
     def _versioned_down_revisions(self) -> tuple[str, ...]:
@@ -337,22 +358,18 @@ class RevisionMap:
                     f"{_where(other)} and {_where(rev)}"
                 )
             rev._reset()
+            rev._graph = self
             by_id[rev.revision] = rev
 
         labels: dict[str, Revision] = {}
         for rev in revs:
             for label in sorted(rev._declared_branch_labels):
-                if label in by_id:
-                    raise RevisionError(
-                        f"Branch label '{label}' of revision {rev.revision}"
-                        f"{_from(rev)} is also a revision id"
-                    )
-                owner = labels.get(label)
+                owner = by_id.get(label) or labels.get(label)
                 if owner is not None:
                     raise RevisionError(
-                        f"Branch label '{label}' is used twice: by revision "
-                        f"{owner.revision}{_from(owner)} and by revision "
-                        f"{rev.revision}{_from(rev)}"
+                        f"Branch name '{label}' in revision {rev.revision} "
+                        f"already used by revision {owner.revision}"
+                        + _sources(rev, owner)
                     )
                 labels[label] = rev
 
@@ -503,9 +520,16 @@ class RevisionMap:
     def _rev(self, rev_id: str) -> Revision:
         return self._map[rev_id]
 
-    def get_revision(self, id_: str | None) -> Revision | None:
-        """The one revision ``id_`` names; None for ``base``."""
-        ids = self.resolve(id_) if id_ is not None else ()
+    def get_revision(self, id_: str | Sequence[str] | None) -> Revision | None:
+        """The one revision ``id_`` names; None for ``base``.  A tuple of
+        identifiers must name a single revision too."""
+        self._ensure()
+        if isinstance(id_, (tuple, list)):
+            if not all(isinstance(one, str) for one in id_):
+                raise _not_a_string(id_)
+            ids = tuple(r.revision for r in self.get_revisions(id_))
+        else:
+            ids = self.resolve(id_) if id_ is not None else ()
         if len(ids) > 1:
             raise MultipleHeads(ids, str(id_))
         return self._map[ids[0]] if ids else None
@@ -519,6 +543,8 @@ class RevisionMap:
             return ()
         if isinstance(id_, str):
             return tuple(self._map[r] for r in self.resolve(id_, current_heads))
+        if isinstance(id_, (bytes, bytearray)) or not isinstance(id_, Iterable):
+            raise _not_a_string(id_)
         seen: dict[str, None] = {}
         for one in id_:
             if one is None:
@@ -605,15 +631,26 @@ class RevisionMap:
         check_against: str | None,
         include_dependencies: bool = False,
     ) -> tuple[str, ...]:
-        """The ``targets`` that are ancestors or descendants of the revision a
-        branch label (or revision id) names."""
+        """The ``targets`` (ids or revisions, returned as given) that are
+        ancestors or descendants of what ``check_against`` names: any
+        identifier (``heads``, ``label@head``, a partial id...), and for
+        ``label@...`` the label's own revision as well."""
         self._ensure()
-        targets = [t.revision if isinstance(t, Revision) else t for t in targets]
-        if not check_against:
+        targets = list(targets)
+        anchors: list[str] = []
+        if check_against:
+            ids, branch = self._resolve(check_against, (), strict=True)
+            anchors.extend(ids)
+            if branch:
+                anchors.append(self._label_or_revision(branch).revision)
+        if not anchors:
             return tuple(targets)
-        anchor = self._label_or_revision(check_against)
-        lineage = self._lineage([anchor.revision], include_dependencies)
-        return tuple(t for t in targets if t in lineage)
+        lineage = self._lineage(anchors, include_dependencies)
+        return tuple(
+            t
+            for t in targets
+            if (t.revision if isinstance(t, Revision) else t) in lineage
+        )
 
     # -- identifiers --------------------------------------------------------
 
@@ -622,7 +659,10 @@ class RevisionMap:
         rev = self._labels.get(name)
         if rev is not None:
             return rev
-        return self._map[self._revision_id(name)]
+        try:
+            return self._map[self._revision_id(name)]
+        except ResolutionError as err:
+            raise ResolutionError(f"No such branch: '{name}'", name) from err
 
     def _revision_id(self, ident: str, branch: str | None = None) -> str:
         """Resolve a full id, a branch label or a unique id prefix."""
@@ -643,18 +683,19 @@ class RevisionMap:
                 matches = list(self.filter_for_lineage(matches, branch))
             if not matches:
                 hint = (
-                    "; partial revision ids need a few more characters"
-                    if len(ident) < 4 and ident
+                    "; please ensure at least four characters are present for "
+                    "partial revision identifier matches"
+                    if len(ident) < 4
                     else ""
                 )
                 raise ResolutionError(
-                    f"Can't find revision or branch label '{ident}'{hint}", ident
+                    f"No such revision or branch '{ident}'{hint}", ident
                 )
             if len(matches) > 1:
                 raise ResolutionError(
-                    f"Ambiguous revision prefix '{ident}' matches: "
-                    + ", ".join(matches[:10])
-                    + (", ..." if len(matches) > 10 else ""),
+                    f"Multiple revisions start with '{ident}': "
+                    + ", ".join(f"'{m}'" for m in matches[:10])
+                    + ("..." if len(matches) > 10 else ""),
                     ident,
                 )
             found = matches[0]
@@ -688,9 +729,7 @@ class RevisionMap:
         if symbol is None:
             return (), None
         if not isinstance(symbol, str):
-            raise ResolutionError(
-                f"Revision identifier must be a string: {symbol!r}", str(symbol)
-            )
+            raise _not_a_string(symbol)
         symbol = symbol.strip()
         if symbol in ("", "base"):
             return (), None
@@ -987,60 +1026,75 @@ class RevisionMap:
     ) -> Iterator[Revision]:
         """Revisions between ``lower`` and ``upper``, upper first.
 
-        ``upper`` and everything it needs, restricted to descendants of
-        ``lower`` (``label@base``: the label's bases).  ``inclusive`` keeps
-        ``lower`` itself; relative ends count from the other end.
+        Which ones: see :mod:`schemadiff.script.revision_range` (``None``
+        or ``()`` is base at either end; relative ends count from the other
+        end).  Order: children before parents, one branch at a time, branches
+        taken in file order.
         """
         self._ensure()
-        if select_for_downgrade:
-            current = (
-                self.resolve(upper) if isinstance(upper, str) else tuple(upper or ())
-            )
-            yield from self.downgrade_plan(
-                current, lower if isinstance(lower, str) else "base"
-            )
-            return
-        strict = assert_relative_length
-
-        def is_bare_relative(value: object) -> bool:
-            if not isinstance(value, str):
-                return False
-            m = _RELATIVE.match(value.strip())
-            return bool(m) and not m.group("symbol")
-
-        def resolve_end(
-            value: object, other: tuple[str, ...]
-        ) -> tuple[tuple[str, ...], str | None]:
-            if value is None:
-                return (), None
-            if isinstance(value, str):
-                return self._resolve(value, other, strict)
-            return tuple(dict.fromkeys(self._checked(value))), None  # type: ignore[arg-type]
-
-        upper = "heads" if upper is None else upper
-        lower_is_base = lower is None or lower in ("base", "")
-        if is_bare_relative(upper) and not is_bare_relative(lower):
-            lower_ids, lower_branch = resolve_end(lower, ())
-            upper_ids, _ = resolve_end(upper, lower_ids)
-        else:
-            upper_ids, _ = resolve_end(upper, ())
-            lower_ids, lower_branch = resolve_end(lower, upper_ids)
-        selected = self.ancestors(upper_ids)
-        if not lower_is_base:
-            if not lower_ids and lower_branch:
-                floor: Sequence[str] = self._label_bases(lower_branch)
-            else:
-                floor = lower_ids
-                if not implicit_base:
-                    missing = [r for r in floor if r not in selected]
-                    if missing:
-                        raise RangeNotAncestorError(_show(lower), _show(upper))
-            if floor:
-                selected &= set(self._walk_edges(floor, up=True, deps=False))
-            if not inclusive:
-                selected -= set(lower_ids)
-        for rid in self._removal_order(selected, upper_ids):
+        pick = (
+            revision_range.downgrade_selection
+            if select_for_downgrade
+            else revision_range.upgrade_selection
+        )
+        todo, heads = pick(
+            self,
+            upper,
+            lower,
+            inclusive=inclusive,
+            implicit_base=implicit_base,
+            strict=assert_relative_length,
+        )
+        for rid in self._removal_order(todo, heads):
             yield self._map[rid]
+
+    # -- Alembic's private helpers, which its own tests and some projects use
+
+    def _get_ancestor_nodes(
+        self,
+        targets: Iterable[Revision | str],
+        map_: Any = None,
+        check: bool = False,
+        include_dependencies: bool = True,
+    ) -> Iterator[Revision]:
+        """``targets`` and everything below them, as revisions."""
+        self._ensure()
+        step = revision_range.down_step(self, include_dependencies)
+        for rid in revision_range.related(self, _ids(targets), step, check):
+            yield self._map[rid]
+
+    def _get_descendant_nodes(
+        self,
+        targets: Iterable[Revision | str],
+        map_: Any = None,
+        check: bool = False,
+        omit_immediate_dependencies: bool = False,
+        include_dependencies: bool = True,
+    ) -> Iterator[Revision]:
+        """``targets`` and everything above them, as revisions."""
+        self._ensure()
+        ids = _ids(targets)
+        if omit_immediate_dependencies:
+            own = set(ids)
+
+            def step(rev: Revision) -> Sequence[str]:
+                return rev._children if rev.revision in own else rev._all_children
+
+        else:
+            step = revision_range.up_step(include_dependencies)
+        for rid in revision_range.related(self, ids, step, check):
+            yield self._map[rid]
+
+    def _topological_sort(
+        self, revisions: Iterable[Revision | str], heads: Iterable[Revision | str]
+    ) -> list[str]:
+        """Ids of ``revisions``, children first, walking down from ``heads``."""
+        self._ensure()
+        return self._removal_order(set(_ids(revisions)), _ids(heads))
+
+    def _get_base_revisions(self, identifier: str) -> tuple[str, ...]:
+        """The bases in the lineage of what ``identifier`` names."""
+        return self.filter_for_lineage(self.bases, identifier)
 
     def _normalized_down_revisions(self, rev: Revision) -> tuple[str, ...]:
         """Parents minus dependencies already implied by another parent."""
@@ -1082,7 +1136,12 @@ class RevisionMap:
         }
         emitted: set[str] = set()
         out: list[str] = []
-        lanes = [s for s in dict.fromkeys(starts) if s in todo]
+        # Lanes open in file order, whatever order the caller named them in
+        # (Alembic's order too: history and upgrades list branches the same).
+        lanes = sorted(
+            (s for s in dict.fromkeys(starts) if s in todo),
+            key=self._order.__getitem__,
+        )
         in_lanes = set(lanes)
         idx = 0
         while len(out) < len(todo):
@@ -1163,8 +1222,26 @@ class RevisionMap:
         return found
 
 
+def _ids(revs: Iterable[Revision | str]) -> list[str]:
+    return [r.revision if isinstance(r, Revision) else r for r in revs]
+
+
+def _not_a_string(value: object) -> RevisionError:
+    # Typically a driver returning bytes for the version table's column.
+    return RevisionError(
+        f"revision identifier {value!r} is not a string; ensure database "
+        "driver settings are correct"
+    )
+
+
 def _where(rev: Revision) -> str:
     return rev._source() or f"revision {rev.revision}"
+
+
+def _sources(*revs: Revision) -> str:
+    """`` (file, file)`` naming where revisions come from, if known."""
+    found = [r._source() for r in revs if r._source()]
+    return f" ({', '.join(found)})" if found else ""
 
 
 def _from(rev: Revision) -> str:
