@@ -8,7 +8,11 @@ built on it), not schemadiff's own migration planning: ``upgrade_plan`` and
 - Upgrade direction: everything ``upper`` needs (down revisions and
   dependencies) that ``lower`` does not already have, kept to descendants of
   ``lower`` unless ``implicit_base``; ``inclusive`` keeps ``lower`` itself; a
-  ``label@...`` lower keeps only the targets on that branch.
+  ``label@rev`` lower keeps only the targets on that branch.  A
+  ``label@base`` lower keeps descendants of the label's bases, as the
+  documentation's ``history -r label@base:`` sessions show (Alembic 1.20
+  adds the targets' dependencies from other branches instead; see
+  docs/compatibility.md).
 - Downgrade direction (``select_for_downgrade``): what must be removed from
   the revisions ``upper`` names to reach ``lower``; ``implicit_base`` also
   winds unrelated branches back to base; ``inclusive`` removes ``lower`` too.
@@ -133,12 +137,17 @@ def upgrade_selection(
     from schemadiff.script.revision import RangeNotAncestorError
 
     if _bare_relative(upper) and not _bare_relative(lower):
-        current, _ = resolve_end(rmap, lower, (), strict)
+        current, branch = resolve_end(rmap, lower, (), strict)
         targets, _ = resolve_end(rmap, upper, current, strict)
     else:
         targets, _ = resolve_end(rmap, upper, (), strict)
-        current, _ = resolve_end(rmap, lower, targets, strict)
-    targets = _branch_filter(rmap, lower, targets)
+        current, branch = resolve_end(rmap, lower, targets, strict)
+    # ``label@base``: every target, down to the label's bases, as
+    # seeds/branches.md shows ``history -r shoppingcart@base:`` (a sibling
+    # branch from the same base is listed, dependencies elsewhere are not).
+    floor = rmap._label_bases(branch) if branch and not current else ()
+    if not floor:
+        targets = _branch_filter(rmap, lower, targets)
 
     down = down_step(rmap, deps=True)
     required = set(related(rmap, targets, down, check=True))
@@ -149,6 +158,8 @@ def upgrade_selection(
         needs.update(current)
     if current and not implicit_base:
         needs &= set(related(rmap, current, up_step(deps=False), check=True))
+    if floor and not implicit_base:
+        needs &= set(related(rmap, floor, up_step(deps=False)))
     return needs, targets
 
 

@@ -200,15 +200,15 @@ def test_module_header_mismatch_is_reported(tmp_path: Path) -> None:
                 "a.py": "revision = 'abc1'\ndown_revision = 'abc2'\n",
                 "b.py": "revision = 'abc2'\ndown_revision = 'abc1'\n",
             },
-            r"FAILED: Cycle detected in revisions: abc1 -> abc2 -> abc1",
+            r"FAILED: Cycle is detected in revisions \(abc1, abc2\)",
         ),
         (
             {
                 "a.py": "revision = 'abc1'\nbranch_labels = 'x'\n",
                 "b.py": "revision = 'abc2'\nbranch_labels = 'x'\n",
             },
-            r"FAILED: Branch label 'x' is used twice: by revision abc1 "
-            r"\(foo/versions/a.py\) and by revision abc2 \(foo/versions/b.py\)",
+            r"FAILED: Branch name 'x' in revision abc2 already used by revision "
+            r"abc1 \(foo/versions/b.py, foo/versions/a.py\)",
         ),
         (
             {"a.py": "revision = 'a b'\ndown_revision = None\n"},
@@ -233,10 +233,11 @@ def test_identifier_errors_via_cli(tmp_path: Path) -> None:
             f"revision = {rev!r}\ndown_revision = '1975ea83b712'\n",
         )
     assert failed(proj, "show", "zzzz") == (
-        "FAILED: Can't find revision or branch label 'zzzz'"
+        "FAILED: No such revision or branch 'zzzz'"
     )
     assert failed(proj, "show", "109ec") == (
-        "FAILED: Ambiguous revision prefix '109ec' matches: 109ec7d13200, 109ec7d132bf"
+        "FAILED: Multiple revisions start with '109ec': '109ec7d13200', "
+        "'109ec7d132bf'"
     )
     assert failed(proj, "history", "-r", "base").startswith(
         "FAILED: History range requires [start]:[end]"
@@ -337,7 +338,7 @@ def test_revision_argument_errors(tmp_path: Path) -> None:
             f"FAILED: Revision id {bad!r} contains {bad[1]!r}"
         )
     assert failed(proj, "revision", "--head", "nope") == (
-        "FAILED: Can't find revision or branch label 'nope'"
+        "FAILED: No such revision or branch 'nope'"
     )
     assert failed(proj, "revision", "--version-path", "elsewhere").startswith(
         "FAILED: Path elsewhere is not represented in current version locations"
@@ -347,7 +348,7 @@ def test_revision_argument_errors(tmp_path: Path) -> None:
         "revision_environment = true"
     )
     assert failed(proj, "revision", "--depends-on", "zzzz") == (
-        "FAILED: Can't find revision or branch label 'zzzz'"
+        "FAILED: No such revision or branch 'zzzz'"
     )
     cli(proj, "revision", "-m", "two", "--rev-id", "abc2")
     # --splice lets a non-head grow a new branch.

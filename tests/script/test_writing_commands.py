@@ -101,6 +101,6 @@ def test_merge_refuses_ancestors_in_one_line(tmp_path: Path) -> None:
         f"FAILED: Can't merge {CART} with its own ancestor {BRANCH_POINT}"
     )
     assert failed(proj, "merge", "-m", "x", "zzzz") == (
-        "FAILED: Can't find revision or branch label 'zzzz'"
+        "FAILED: No such revision or branch 'zzzz'"
     )
     assert len(list((proj / "foo" / "versions").glob("*.py"))) == 3
