@@ -232,9 +232,7 @@ def test_identifier_errors_via_cli(tmp_path: Path) -> None:
             proj / f"foo/versions/{rev}.py",
             f"revision = {rev!r}\ndown_revision = '1975ea83b712'\n",
         )
-    assert failed(proj, "show", "zzzz") == (
-        "FAILED: No such revision or branch 'zzzz'"
-    )
+    assert failed(proj, "show", "zzzz") == ("FAILED: No such revision or branch 'zzzz'")
     assert failed(proj, "show", "109ec") == (
         "FAILED: Multiple revisions start with '109ec': '109ec7d13200', "
         "'109ec7d132bf'"
