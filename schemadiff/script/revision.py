@@ -537,11 +537,19 @@ class RevisionMap:
     def get_revisions(
         self, id_: str | Iterable[str] | None, current_heads: Sequence[str] = ()
     ) -> tuple[Revision, ...]:
-        """Every revision named by an identifier or a collection of them."""
+        """Every revision named by an identifier or a collection of them.
+
+        With no ``current_heads``, ``-N`` and ``label@-N`` count down from
+        each head (of that branch), as in Alembic.
+        """
         self._ensure()
         if id_ is None:
             return ()
         if isinstance(id_, str):
+            if not current_heads:
+                below = self._below_heads(id_)
+                if below is not None:
+                    return tuple(self._map[r] for r in below)
             return tuple(self._map[r] for r in self.resolve(id_, current_heads))
         if isinstance(id_, (bytes, bytearray)) or not isinstance(id_, Iterable):
             raise _not_a_string(id_)
@@ -552,6 +560,25 @@ class RevisionMap:
             for r in self.resolve(one, current_heads):
                 seen[r] = None
         return tuple(self._map[r] for r in seen)
+
+    def _below_heads(self, text: str) -> tuple[str, ...] | None:
+        """``-N`` / ``label@-N`` walked down from the heads; None for any
+        other identifier."""
+        m = _RELATIVE.match(text.strip())
+        if not m or m.group("symbol") or int(m.group("delta")) >= 0:
+            return None
+        label, delta = m.group("label"), int(m.group("delta"))
+        heads = [
+            h
+            for h in self._real_heads
+            if not label or label in self._map[h].branch_labels
+        ]
+        found: dict[str, None] = {}
+        for head in heads:
+            end = self._walk(head, delta, None, True, text.strip())
+            if end is not None:
+                found[end] = None
+        return tuple(found)
 
     def get_current_head(self, branch_label: str | None = None) -> str | None:
         """The single head (of ``branch_label``'s lineage, if given)."""

@@ -297,3 +297,20 @@ def test_private_helpers_alembic_code_calls(fork):
     r1, r2 = Revision("user_foo", None), Revision("user", "user_foo")
     m = RevisionMap(lambda: [r1, r2])
     assert m._topological_sort([r1, r2], [r2]) == ["user", "user_foo"]
+
+
+def test_get_revisions_counts_down_from_the_heads_without_current_heads():
+    m = rmap(
+        ("a", (), {"branch_labels": "abranch"}),
+        ("b", "a"),
+        ("c", "b"),
+        ("d", (), {"branch_labels": "dbranch"}),
+        ("e", "d"),
+    )
+    assert [r.revision for r in m.get_revisions("-1")] == ["b", "d"]
+    assert [r.revision for r in m.get_revisions("dbranch@-1")] == ["d"]
+    # With the database's heads, relative means relative to them.
+    assert [r.revision for r in m.get_revisions("-1", ("b",))] == ["a"]
+    assert m.get_revisions("abranch@-3") == ()  # base
+    with pytest.raises(RevisionError, match="didn't produce 4 migrations"):
+        m.get_revisions("abranch@-4")
