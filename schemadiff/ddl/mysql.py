@@ -130,6 +130,8 @@ _MYSQL_ESCAPED = re.compile("[" + "".join(_MYSQL_ESCAPES) + "]")
 class MySQLImpl(DefaultImpl):
     __dialect__ = ("mysql", "mariadb")
     transactional_ddl = False
+    # MariaDB's ALTER SEQUENCE knows no "NO CYCLE"
+    sequence_no_cycle = "NOCYCLE"
 
     @classmethod
     def fleet_target_url(cls, url: URL, schema: str | None) -> tuple[URL, str | None]:
@@ -155,6 +157,13 @@ class MySQLImpl(DefaultImpl):
         if not self.dialect._backslash_escapes or not is_string_literal(literal):
             return literal
         return _MYSQL_ESCAPED.sub(lambda m: _MYSQL_ESCAPES[m.group(0)], literal)
+
+    def _require_sequences(self, op_name: str) -> None:
+        # MariaDB has sequences (10.3+), MySQL none; offline the server is
+        # unknown until the dialect has connected, so the statement is
+        # written and the server it runs on decides
+        if not self.as_sql:
+            super()._require_sequences(op_name)
 
     def migration_lock(self, table: str, schema: str | None) -> MigrationLock:
         return MySQLLock(self.dialect, self.connection, table, schema)

@@ -80,6 +80,14 @@ class MySQLNormaliser(Normaliser):
         name = schema or connection.dialect.default_schema_name
         return mysql_catalog.read_index_sorting(connection, name)
 
+    def read_sequences(
+        self, connection: Connection, schemas: Sequence[str]
+    ) -> dict[Any, Any] | None:
+        # MariaDB has sequences (10.3+), MySQL none: nothing to compare there
+        if not getattr(connection.dialect, "supports_sequences", False):
+            return None
+        return mysql_catalog.read_sequences(connection, schemas)
+
     def index_options_signature(self, index: Any) -> tuple[Any, ...]:
         opts = index.dialect_options["mysql"]
         prefix = (opts.get("prefix") or "").upper() or None

@@ -123,25 +123,10 @@ def zoo(backend_name: str, naming: dict[str, str] = NAMING) -> sa.MetaData:
         docs.append_column(
             sa.Column("kind", mysql.ENUM("a", "b"), nullable=False, server_default="a")
         )
-    if backend_name == "postgresql":
-        sa.Index("ix_code_hash", parent.c.code, postgresql_using="hash")
-        sa.Index(
-            "ix_b_incl",
-            parent.c.b,
-            postgresql_include=["c"],
-            postgresql_nulls_not_distinct=True,
-            unique=True,
-        )
-        sa.Index(
-            "ix_code_ops", parent.c.code, postgresql_ops={"code": "text_pattern_ops"}
-        )
-        sa.Index(
-            "ix_code_gin",
-            sa.func.to_tsvector(sa.literal_column("'english'"), parent.c.code),
-            postgresql_using="gin",
-        )
-        # free-standing sequences (compared); the serial and identity
-        # columns' own sequences are never reported
+    if backend_name != "sqlite":
+        # free-standing sequences (compared); PostgreSQL's serial and
+        # identity columns' own sequences are never reported; MariaDB's
+        # defaults (cache 1000, the largest maxvalue) are no change
         sa.Sequence("seq_plain", metadata=md)
         sa.Sequence(
             "seq_opts",
@@ -159,6 +144,23 @@ def zoo(backend_name: str, naming: dict[str, str] = NAMING) -> sa.MetaData:
             md,
             sa.Column("id", sa.Integer, primary_key=True),
             sa.Column("n", sa.BigInteger, sa.Sequence("seq_col")),
+        )
+    if backend_name == "postgresql":
+        sa.Index("ix_code_hash", parent.c.code, postgresql_using="hash")
+        sa.Index(
+            "ix_b_incl",
+            parent.c.b,
+            postgresql_include=["c"],
+            postgresql_nulls_not_distinct=True,
+            unique=True,
+        )
+        sa.Index(
+            "ix_code_ops", parent.c.code, postgresql_ops={"code": "text_pattern_ops"}
+        )
+        sa.Index(
+            "ix_code_gin",
+            sa.func.to_tsvector(sa.literal_column("'english'"), parent.c.code),
+            postgresql_using="gin",
         )
         sa.Index("ix_expr", sa.func.lower(parent.c.code))
         sa.Index("ix_partial", parent.c.b, postgresql_where=parent.c.b > 5)
