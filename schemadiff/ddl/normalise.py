@@ -126,7 +126,8 @@ class Normaliser:
     keeps_primary_key_name: ClassVar[bool] = True
     #: what a ``Computed`` without ``persisted`` becomes (STORED or VIRTUAL)
     computed_persisted_by_default: ClassVar[bool] = False
-    #: indexes on expressions come back from reflection
+    #: indexes on expressions come back from reflection (or from
+    #: :meth:`read_expression_indexes`)
     reflects_expression_indexes: ClassVar[bool] = True
     #: ``add_column`` also creates the CHECK of the column's type (Boolean,
     #: non-native Enum); SQLite can't add one to an existing table
@@ -391,6 +392,15 @@ class Normaliser:
     ) -> dict[tuple[str, str], set[str]] | None:
         """``{(table, index): {descending columns}}`` where reflection itself
         doesn't give the sort order; None where it does (or nothing can)."""
+        return None
+
+    def read_expression_indexes(
+        self, connection: Connection, schema: str | None, table_names: Sequence[str]
+    ) -> dict[str, list[dict[str, Any]]] | None:
+        """Indexes SQLAlchemy's reflection skips or flattens (SQLite's on
+        expressions), ``{table: [{"name", "unique", "elements", "where"}]}``
+        with each element ``(sql, column or None, descending)``; None where
+        reflection has them all."""
         return None
 
     def index_options_signature(self, index: Any) -> tuple[Any, ...]:
