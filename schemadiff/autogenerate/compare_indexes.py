@@ -122,23 +122,8 @@ def apply_expression_indexes(
 def _replace_index(
     normaliser: Normaliser, table: TableModel, info: dict[str, Any]
 ) -> None:
-    for old in [i for i in table.indexes if i.name == info["name"]]:
-        table.indexes.remove(old)
-        if isinstance(old.obj, sa.Index):
-            table.table.indexes.discard(old.obj)
-    terms: list[Any] = []
-    for sql, column, descending in info["elements"]:
-        if column is not None and column in table.table.c:
-            col = table.table.c[column]
-            terms.append(col.desc() if descending else col)
-        else:
-            terms.append(sa.text(sql))
-    kw = {}
-    if info["where"] is not None and normaliser.partial_index_option:
-        kw[normaliser.partial_index_option] = sa.text(info["where"])
-    index = sa.Index(
-        info["name"], *terms, unique=info["unique"], _table=table.table, **kw
-    )
+    table.indexes = [i for i in table.indexes if i.name != info["name"]]
+    index = normaliser.expression_index(table.table, info)
     entry = build_index(index, normaliser, reflected=True)
     if entry is not None:
         table.indexes.append(entry)

@@ -303,6 +303,10 @@ class DefaultImpl:
     def prep_table_for_batch(self, batch_impl: Any, table: Any) -> None:
         """Hook run before a batch rebuild creates the new table."""
 
+    def complete_reflected_table(self, table: Table) -> None:
+        """Add to a table reflected for a batch rebuild what SQLAlchemy's
+        reflection leaves out on this dialect, so the rebuild keeps it."""
+
     def _types_checkfirst(self) -> bool:
         """Whether a schema type (PostgreSQL's ENUM) is created only when absent:
         online the database is asked first; offline CREATE TYPE is written as is."""

@@ -403,6 +403,24 @@ class Normaliser:
         reflection has them all."""
         return None
 
+    def expression_index(self, table: sa.Table, info: dict[str, Any]) -> sa.Index:
+        """An Index of ``table`` made from one of :meth:`read_expression_indexes`'
+        entries (bare columns as columns, other terms as SQL text), in place
+        of any index of that name reflection gave the table."""
+        for old in [i for i in table.indexes if i.name == info["name"]]:
+            table.indexes.discard(old)
+        terms: list[Any] = []
+        for sql, column, descending in info["elements"]:
+            if column is not None and column in table.c:
+                col = table.c[column]
+                terms.append(col.desc() if descending else col)
+            else:
+                terms.append(sa.text(sql))
+        kw = {}
+        if info["where"] is not None and self.partial_index_option:
+            kw[self.partial_index_option] = sa.text(info["where"])
+        return sa.Index(info["name"], *terms, unique=info["unique"], _table=table, **kw)
+
     def index_options_signature(self, index: Any) -> tuple[Any, ...]:
         """This dialect's index options (method, included columns, operator
         classes, prefix lengths...) in canonical form; compared with the
