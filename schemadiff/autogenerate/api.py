@@ -21,7 +21,10 @@ from schemadiff.autogenerate.compare_enums import (
     metadata_enums,
     reflect_enums,
 )
-from schemadiff.autogenerate.compare_indexes import apply_reflected_sorting
+from schemadiff.autogenerate.compare_indexes import (
+    apply_expression_indexes,
+    apply_reflected_sorting,
+)
 from schemadiff.autogenerate.compare_sequences import (
     compare_sequences,
     metadata_sequences,
@@ -93,6 +96,7 @@ def produce_revision_ops(
     schemas = target_schemas(autogen_context, inspector)
     conn_model = reflect_database(autogen_context, schemas)
     apply_reflected_sorting(autogen_context, conn_model, schemas)
+    apply_expression_indexes(autogen_context, conn_model, schemas)
     meta_model = metadata_model(autogen_context, schemas)
     drop_implicit_indexes(conn_model, meta_model, autogen_context.normaliser)
     compare_models(autogen_context, upgrade_ops, conn_model, meta_model)

@@ -8,15 +8,22 @@ column list.
 
 DESC columns are compared as part of the column list; where SQLAlchemy's
 reflection doesn't read them (SQLite, MySQL/MariaDB) they are added to the
-reflected indexes by :func:`apply_reflected_sorting`."""
+reflected indexes by :func:`apply_reflected_sorting`.  Indexes the
+reflection skips altogether (SQLite's on expressions) are added by
+:func:`apply_expression_indexes`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from schemadiff.autogenerate.model import IndexModel, SchemaModel
+from schemadiff.autogenerate.model import (
+    IndexModel,
+    SchemaModel,
+    TableModel,
+    build_index,
+)
 from schemadiff.ddl.normalise import Normaliser
 
 if TYPE_CHECKING:
@@ -76,3 +83,47 @@ def _make_descending(
                 normaliser.compile_expression(desc)
             )
     entry.sig = (tuple(exprs), *entry.sig[1:])
+
+
+def apply_expression_indexes(
+    ctx: AutogenContext, conn: SchemaModel, schemas: list[str | None]
+) -> None:
+    """Give the reflected tables the indexes SQLAlchemy's reflection skips
+    (SQLite's on expressions), read by the dialect's normaliser in one
+    statement per schema; an index reflected as plain columns though it is
+    not (a ``COLLATE`` term) is replaced.  The include_name hook sees them as
+    any reflected index."""
+    if ctx.connection is None:
+        return
+    normaliser = ctx.normaliser
+    for schema in schemas:
+        tables = {
+            key[1]: table for key, table in conn.tables.items() if key[0] == schema
+        }
+        if not tables:
+            continue
+        name = schema if schema is not None else ctx.default_schema
+        found = normaliser.read_expression_indexes(ctx.connection, name, sorted(tables))
+        for tname, entries in (found or {}).items():
+            table = tables.get(tname)
+            if table is None:
+                continue
+            parents = {
+                "schema_name": schema,
+                "table_name": tname,
+                "schema_qualified_table_name": f"{schema}.{tname}" if schema else tname,
+            }
+            for info in entries:
+                if ctx.run_name_filters(info["name"], "index", parents):
+                    _replace_index(normaliser, table, info)
+            table.indexes.sort(key=lambda i: i.name or "")
+
+
+def _replace_index(
+    normaliser: Normaliser, table: TableModel, info: dict[str, Any]
+) -> None:
+    table.indexes = [i for i in table.indexes if i.name != info["name"]]
+    index = normaliser.expression_index(table.table, info)
+    entry = build_index(index, normaliser, reflected=True)
+    if entry is not None:
+        table.indexes.append(entry)

@@ -1,13 +1,15 @@
 """Free-standing sequences (``sa.Sequence`` in the MetaData): created,
 dropped, and their options changed, where the dialect's normaliser reads
-them (PostgreSQL).  Sequences that belong to a serial or identity column are
+them (PostgreSQL from ``pg_sequence``, MariaDB from the sequences
+themselves).  Sequences that belong to a serial or identity column are
 the column's business and never show up here (the catalog reader leaves
 them out).
 
 Options are compared the way identity options are: ``start``, ``increment``
 and ``cycle`` always (with the backend's defaults for what the model leaves
 out), ``minvalue``, ``maxvalue`` and ``cache`` only when the model states
-them.  New sequences go first (a new table's default may use one), dropped
+them (their defaults differ by backend: MariaDB caches 1000 and stops at
+2**63 - 2).  New sequences go first (a new table's default may use one), dropped
 ones last.
 """
 

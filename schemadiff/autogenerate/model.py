@@ -400,6 +400,13 @@ def _is_plain_ascending(expr: Any) -> bool:
     )
 
 
+def build_index(
+    index: sa.Index, normaliser: Normaliser, reflected: bool
+) -> IndexModel | None:
+    """One index of either side in normalised form (None: not compared)."""
+    return _build_index(index, normaliser, reflected)
+
+
 def _build_index(
     index: sa.Index, normaliser: Normaliser, reflected: bool
 ) -> IndexModel | None:

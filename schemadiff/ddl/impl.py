@@ -65,6 +65,8 @@ class DefaultImpl:
     #: Whether DDL runs inside a transaction that can be rolled back.
     transactional_ddl: ClassVar[bool] = False
     command_terminator: ClassVar[str] = ";"
+    #: ALTER SEQUENCE's clause turning cycling off (MariaDB: NOCYCLE)
+    sequence_no_cycle: ClassVar[str] = "NO CYCLE"
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
@@ -220,7 +222,7 @@ class DefaultImpl:
                     f"NO {word}" if value is None else f"{word} {int(value)}"
                 )
             elif option == "cycle":
-                clauses.append("CYCLE" if value else "NO CYCLE")
+                clauses.append("CYCLE" if value else self.sequence_no_cycle)
             elif option == "cache":
                 clauses.append(f"CACHE {int(value if value is not None else 1)}")
         self._exec(f"ALTER SEQUENCE {target} {' '.join(clauses)}")
@@ -300,6 +302,10 @@ class DefaultImpl:
 
     def prep_table_for_batch(self, batch_impl: Any, table: Any) -> None:
         """Hook run before a batch rebuild creates the new table."""
+
+    def complete_reflected_table(self, table: Table) -> None:
+        """Add to a table reflected for a batch rebuild what SQLAlchemy's
+        reflection leaves out on this dialect, so the rebuild keeps it."""
 
     def _types_checkfirst(self) -> bool:
         """Whether a schema type (PostgreSQL's ENUM) is created only when absent:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from typing import Any, NoReturn
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import schema as sa_schema
 from sqlalchemy import text
@@ -130,6 +132,8 @@ _MYSQL_ESCAPED = re.compile("[" + "".join(_MYSQL_ESCAPES) + "]")
 class MySQLImpl(DefaultImpl):
     __dialect__ = ("mysql", "mariadb")
     transactional_ddl = False
+    # MariaDB's ALTER SEQUENCE knows no "NO CYCLE"
+    sequence_no_cycle = "NOCYCLE"
 
     @classmethod
     def fleet_target_url(cls, url: URL, schema: str | None) -> tuple[URL, str | None]:
@@ -155,6 +159,13 @@ class MySQLImpl(DefaultImpl):
         if not self.dialect._backslash_escapes or not is_string_literal(literal):
             return literal
         return _MYSQL_ESCAPED.sub(lambda m: _MYSQL_ESCAPES[m.group(0)], literal)
+
+    def _require_sequences(self, op_name: str) -> None:
+        # MariaDB has sequences (10.3+), MySQL none; offline the server is
+        # unknown until the dialect has connected, so the statement is
+        # written and the server it runs on decides
+        if not self.as_sql:
+            super()._require_sequences(op_name)
 
     def migration_lock(self, table: str, schema: str | None) -> MigrationLock:
         return MySQLLock(self.dialect, self.connection, table, schema)
@@ -463,7 +474,11 @@ class MySQLImpl(DefaultImpl):
         table = index.table
         assert table is not None and self.connection is not None
         insp = sa_inspect(self.connection)
-        indexes = insp.get_indexes(table.name, schema=table.schema)
+        with warnings.catch_warnings():
+            # only names are read: a column type SQLAlchemy doesn't know
+            # (GEOMETRY under a SPATIAL index) is no matter here
+            warnings.simplefilter("ignore", category=sa_exc.SAWarning)
+            indexes = insp.get_indexes(table.name, schema=table.schema)
         dropped = [i for i in indexes if i["name"] == index.name]
         if not dropped:
             return []

@@ -126,7 +126,8 @@ class Normaliser:
     keeps_primary_key_name: ClassVar[bool] = True
     #: what a ``Computed`` without ``persisted`` becomes (STORED or VIRTUAL)
     computed_persisted_by_default: ClassVar[bool] = False
-    #: indexes on expressions come back from reflection
+    #: indexes on expressions come back from reflection (or from
+    #: :meth:`read_expression_indexes`)
     reflects_expression_indexes: ClassVar[bool] = True
     #: ``add_column`` also creates the CHECK of the column's type (Boolean,
     #: non-native Enum); SQLite can't add one to an existing table
@@ -392,6 +393,33 @@ class Normaliser:
         """``{(table, index): {descending columns}}`` where reflection itself
         doesn't give the sort order; None where it does (or nothing can)."""
         return None
+
+    def read_expression_indexes(
+        self, connection: Connection, schema: str | None, table_names: Sequence[str]
+    ) -> dict[str, list[dict[str, Any]]] | None:
+        """Indexes SQLAlchemy's reflection skips or flattens (SQLite's on
+        expressions), ``{table: [{"name", "unique", "elements", "where"}]}``
+        with each element ``(sql, column or None, descending)``; None where
+        reflection has them all."""
+        return None
+
+    def expression_index(self, table: sa.Table, info: dict[str, Any]) -> sa.Index:
+        """An Index of ``table`` made from one of :meth:`read_expression_indexes`'
+        entries (bare columns as columns, other terms as SQL text), in place
+        of any index of that name reflection gave the table."""
+        for old in [i for i in table.indexes if i.name == info["name"]]:
+            table.indexes.discard(old)
+        terms: list[Any] = []
+        for sql, column, descending in info["elements"]:
+            if column is not None and column in table.c:
+                col = table.c[column]
+                terms.append(col.desc() if descending else col)
+            else:
+                terms.append(sa.text(sql))
+        kw = {}
+        if info["where"] is not None and self.partial_index_option:
+            kw[self.partial_index_option] = sa.text(info["where"])
+        return sa.Index(info["name"], *terms, unique=info["unique"], _table=table, **kw)
 
     def index_options_signature(self, index: Any) -> tuple[Any, ...]:
         """This dialect's index options (method, included columns, operator

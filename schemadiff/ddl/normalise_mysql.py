@@ -16,10 +16,12 @@ Spellings reconciled here: integer display widths (``int(11)``), ``BOOL`` as
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import types as sqltypes
 from sqlalchemy.dialects.mysql.reflection import ReflectedState
 from sqlalchemy.engine import Connection
@@ -80,9 +82,19 @@ class MySQLNormaliser(Normaliser):
         name = schema or connection.dialect.default_schema_name
         return mysql_catalog.read_index_sorting(connection, name)
 
+    def read_sequences(
+        self, connection: Connection, schemas: Sequence[str]
+    ) -> dict[Any, Any] | None:
+        # MariaDB has sequences (10.3+), MySQL none: nothing to compare there
+        if not getattr(connection.dialect, "supports_sequences", False):
+            return None
+        return mysql_catalog.read_sequences(connection, schemas)
+
     def index_options_signature(self, index: Any) -> tuple[Any, ...]:
         opts = index.dialect_options["mysql"]
         prefix = (opts.get("prefix") or "").upper() or None
+        if prefix == "SPATIAL":
+            return (prefix, ())  # the server gives it a length of its own
         length = opts.get("length")
         names = [getattr(e, "name", None) for e in index.expressions]
         if isinstance(length, int):
@@ -237,7 +249,11 @@ class _MariaDBCatalog:
                 continue
             state = ReflectedState()
             quoted = name.replace("`", "``")
-            parser._parse_column(f"  `{quoted}` {column_type}", state)
+            with warnings.catch_warnings():
+                # a type SQLAlchemy doesn't know (GEOMETRY) comes back as
+                # NullType, compared as "no change", as on SQLAlchemy's path
+                warnings.simplefilter("ignore", category=sa_exc.SAWarning)
+                parser._parse_column(f"  `{quoted}` {column_type}", state)
             type_ = state.columns[0]["type"] if state.columns else sqltypes.NULLTYPE
             extra = (extra or "").lower()
             column: dict[str, Any] = {
@@ -285,7 +301,8 @@ class _MariaDBCatalog:
                 },
             )
             entry["columns"].append(column)
-            if sub_part is not None:
+            # a SPATIAL index's SUB_PART (32) is the server's, never declared
+            if sub_part is not None and index_type != "SPATIAL":
                 entry["lengths"][column] = int(sub_part)
         prefix = self.dialect.name
         for (table_name, index_name), entry in grouped.items():

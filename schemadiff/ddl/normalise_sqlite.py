@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy.engine import Connection
 
@@ -16,8 +16,6 @@ class SqliteNormaliser(Normaliser):
 
     system_schemas: ClassVar[frozenset[str]] = frozenset({"temp"})
     partial_index_option: ClassVar[str | None] = "sqlite_where"
-    # SQLite drops indexes on expressions from reflection
-    reflects_expression_indexes: ClassVar[bool] = False
     # ADD COLUMN can't carry a CHECK: the type's check is a directive of its own
     add_column_creates_type_checks: ClassVar[bool] = False
     type_rewrites = (
@@ -31,3 +29,10 @@ class SqliteNormaliser(Normaliser):
     ) -> dict[tuple[str, str], set[str]] | None:
         # SQLAlchemy reads no DESC from PRAGMA index_xinfo
         return sqlite_catalog.read_index_sorting(connection, schema, table_names)
+
+    def read_expression_indexes(
+        self, connection: Connection, schema: str | None, table_names: Sequence[str]
+    ) -> dict[str, list[dict[str, Any]]] | None:
+        # SQLAlchemy skips indexes on expressions (and reads a COLLATE term as
+        # its bare column): their CREATE INDEX text in sqlite_master says all
+        return sqlite_catalog.read_expression_indexes(connection, schema, table_names)

@@ -17,9 +17,10 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
-from schemadiff.ddl import base
+from schemadiff.ddl import base, sqlite_catalog
 from schemadiff.ddl.impl import DefaultImpl, is_string_literal, single_column_fks
 from schemadiff.ddl.lock import MigrationLock, SQLiteFileLock
+from schemadiff.ddl.normalise import get_normaliser
 from schemadiff.util import CommandError
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,30 @@ class SQLiteImpl(DefaultImpl):
 
     __dialect__ = "sqlite"
     transactional_ddl = True
+
+    def complete_reflected_table(self, table: sa_schema.Table) -> None:
+        """Indexes on expressions (or with a COLLATE term) and DESC columns,
+        which SQLAlchemy's reflection skips or flattens: a rebuilt table
+        would lose them.  Read as autogenerate reads them."""
+        if self.connection is None:
+            return
+        names = [table.name]
+        normaliser = get_normaliser(self.dialect)
+        sorting = sqlite_catalog.read_index_sorting(
+            self.connection, table.schema, names
+        )
+        for index in table.indexes:
+            desc = sorting.get((table.name, str(index.name)))
+            if desc:
+                index.expressions[:] = [
+                    e.desc() if getattr(e, "name", None) in desc else e
+                    for e in index.expressions
+                ]
+        found = sqlite_catalog.read_expression_indexes(
+            self.connection, table.schema, names
+        )
+        for info in found.get(table.name, []):
+            normaliser.expression_index(table, info)
 
     def escape_script_literal(self, literal: str) -> str:
         """SQLite strings have no escapes and the ``sqlite3`` shell drops a CR

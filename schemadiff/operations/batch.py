@@ -10,13 +10,15 @@ new one renamed; indexes are then created again.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import cast, select
 from sqlalchemy import schema as sa_schema
 from sqlalchemy import types as sqltypes
-from sqlalchemy.exc import DBAPIError, NoSuchTableError
+from sqlalchemy.exc import DBAPIError, NoSuchTableError, SAWarning
+from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ClauseElement, quoted_name
 
 from schemadiff.operations.schemaobj import constraint_name_or_none
@@ -149,18 +151,26 @@ class BatchOperationsImpl:
                     "copy_from=Table(...) describing it"
                 )
             try:
-                existing = sa_schema.Table(
-                    self.table_name,
-                    metadata,
-                    *self.reflect_args,
-                    schema=self.schema,
-                    autoload_with=self.operations.migration_context.bind,
-                    **self.reflect_kwargs,
-                )
+                with warnings.catch_warnings():
+                    # the impl adds those indexes itself (complete_reflected_table)
+                    warnings.filterwarnings(
+                        "ignore",
+                        message="Skipped unsupported reflection of expression-based",
+                        category=SAWarning,
+                    )
+                    existing = sa_schema.Table(
+                        self.table_name,
+                        metadata,
+                        *self.reflect_args,
+                        schema=self.schema,
+                        autoload_with=self.operations.migration_context.bind,
+                        **self.reflect_kwargs,
+                    )
             except NoSuchTableError as err:
                 raise CommandError(
                     f"{where}: table {self.table_name!r} does not exist"
                 ) from err
+            impl.complete_reflected_table(existing)
             reflected = True
         rebuild_impl = ApplyBatchImpl(
             impl,
@@ -586,6 +596,26 @@ class ApplyBatchImpl:
                 return key
         return None
 
+    def _on_new_table(self, expr: Any, new_table: sa_schema.Table) -> Any:
+        """An index expression (``col.desc()``, ``lower(col)``) over the new
+        table's columns; None when one of its columns is dropped."""
+        if not isinstance(expr, ClauseElement):
+            return expr
+        gone = False
+
+        def swap(element: Any) -> Any:
+            nonlocal gone
+            if not isinstance(element, sa_schema.Column):
+                return None
+            key = self._key_for_source(element)
+            if key is None:
+                gone = True
+                return element
+            return new_table.c[key]
+
+        moved = visitors.replacement_traverse(expr, {}, swap)
+        return None if gone else moved
+
     def _rebuilt_indexes(self, new_table: sa_schema.Table) -> list[sa_schema.Index]:
         result = []
         for idx in [*self.indexes.values(), *self.new_indexes.values()]:
@@ -599,7 +629,11 @@ class ApplyBatchImpl:
                         break
                     exprs.append(new_table.c[key])
                 else:
-                    exprs.append(expr)
+                    moved = self._on_new_table(expr, new_table)
+                    if moved is None:
+                        dropped = True
+                        break
+                    exprs.append(moved)
             if dropped:
                 continue
             result.append(

@@ -401,3 +401,51 @@ def test_offline_rebuild_leaves_computed_columns_out_of_the_copy() -> None:
     assert copy == [
         "INSERT INTO _schemadiff_tmp_calc (id, a) SELECT calc.id, calc.a FROM calc"
     ]
+
+
+def test_rebuild_keeps_expression_collate_and_desc_indexes(tmp_path) -> None:
+    """SQLAlchemy's reflection skips SQLite's indexes on expressions and reads
+    neither DESC nor COLLATE: the rebuilt table has them all the same, an
+    index on a dropped column goes with it, a renamed column follows where
+    it is a column.  Inside SQL text it can't: the rebuild stops, whole."""
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    with online(engine) as op:
+        op.create_table(
+            "t",
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("code", sa.String(10)),
+            sa.Column("n", sa.Integer),
+            sa.Column("old", sa.Integer),
+        )
+        op.create_index(
+            "ix_expr",
+            "t",
+            [sa.text("lower(code)"), sa.text("n DESC")],
+            sqlite_where=sa.text("code > 'a'"),
+        )
+        op.create_index("ix_desc", "t", [sa.text("n DESC"), "code"])
+        op.create_index("ix_coll", "t", [sa.text('code COLLATE "NOCASE"')], unique=True)
+        op.create_index("ix_old", "t", [sa.text("old DESC")])
+        with op.batch_alter_table("t", recreate="always") as batch_op:
+            batch_op.alter_column("n", new_column_name="m", existing_type=sa.Integer)
+            batch_op.drop_column("old")
+    assert rows(engine, sql) == [
+        ("ix_coll", 'CREATE UNIQUE INDEX ix_coll ON t (code COLLATE "NOCASE")'),
+        ("ix_desc", "CREATE INDEX ix_desc ON t (m DESC, code)"),
+        (
+            "ix_expr",
+            "CREATE INDEX ix_expr ON t (lower(code), m DESC) WHERE code > 'a'",
+        ),
+    ]
+    with pytest.raises(CommandError, match="rebuilding the table failed: no such"):
+        with online(engine) as op:
+            with op.batch_alter_table("t", recreate="always") as batch_op:
+                batch_op.alter_column(
+                    "code", new_column_name="sku", existing_type=sa.String(10)
+                )
+    assert [c["name"] for c in sa.inspect(engine).get_columns("t")] == [
+        "id",
+        "code",
+        "m",
+    ]

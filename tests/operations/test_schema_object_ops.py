@@ -105,3 +105,18 @@ def test_sequence_ops_offline() -> None:
         "ALTER SEQUENCE x.s NO MINVALUE CACHE 4",
         "DROP SEQUENCE x.s",
     ]
+
+
+def test_sequence_ops_offline_mariadb() -> None:
+    """Offline the server's version is unknown (a MySQL URL may well be a
+    MariaDB): the statements are written, in MariaDB's spelling."""
+    for name in ("mysql", "mariadb"):
+        op, buf = offline(name)
+        op.create_sequence("s", start=3, cycle=True)
+        op.alter_sequence("s", cycle=False, cache=20, existing={"cycle": True})
+        op.drop_sequence("s")
+        assert statements(buf) == [
+            "CREATE SEQUENCE s START WITH 3 CYCLE",
+            "ALTER SEQUENCE s NOCYCLE CACHE 20",
+            "DROP SEQUENCE s",
+        ]
