@@ -760,34 +760,3 @@ def fleet_check_cmd(ctx: click.Context, **kw: Any) -> None:
 
     Exit 1 when a target drifted, 2 when one could not be checked."""
     _fleet(ctx, "check", None, **kw)
-
-
-# ------------------------------------------------------------ embedding
-
-
-class CommandLine:
-    """Run the command line from Python, as Alembic's ``CommandLine`` does:
-    ``CommandLine(prog).main(argv)`` behaves like ``schemadiff ARGV`` (the same
-    output and exit codes) but returns instead of exiting when it succeeds."""
-
-    def __init__(self, prog: str | None = None) -> None:
-        self.prog = prog or "schemadiff"
-
-    def main(self, argv: list[str] | None = None) -> None:
-        args = list(sys.argv[1:] if argv is None else argv)
-        try:
-            main.main(args=args, prog_name=self.prog, standalone_mode=False)
-        except click.exceptions.Exit as done:
-            if done.exit_code:
-                sys.exit(done.exit_code)
-        except click.ClickException as err:
-            err.show()
-            sys.exit(err.exit_code)
-        except click.exceptions.Abort:
-            click.echo("Aborted!", err=True)
-            sys.exit(1)
-
-
-def run(argv: list[str] | None = None, prog: str | None = None) -> None:
-    """Alembic's ``config.main(argv=...)``: one command line, from Python."""
-    CommandLine(prog=prog).main(argv=argv)

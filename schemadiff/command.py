@@ -44,15 +44,13 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
-import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from schemadiff import util
 from schemadiff.config import Config
 from schemadiff.script import Script, ScriptDirectory
 from schemadiff.util import (
@@ -319,15 +317,15 @@ def revision(
         raise CommandError("--verify goes with --autogenerate")
     if autogenerate and sql:
         raise CommandError(
-            "Using --sql with --autogenerate does not make sense: autogenerate "
-            "compares the models with a live database"
+            "Using --sql with --autogenerate does not make any sense: "
+            "autogenerate compares the models with a live database"
         )
     script = _script(config)
     if not autogenerate and not _revision_environment(config):
         if sql:
             raise CommandError(
-                "Using --sql with the revision command makes sense only when "
-                "revision_environment = true is configured"
+                "Using --sql with the revision command when "
+                "revision_environment is not configured does not make any sense"
             )
         return script.generate_revision(
             rev_id or new_rev_id(),
@@ -527,17 +525,21 @@ def merge(
     if len(targets) == 1:
         raise CommandError(f"only one head; nothing to merge ({targets[0]})")
     rmap = script.revision_map
-    for rev in targets:
-        overlap = [t for t in targets if t != rev and t in rmap.ancestors([rev])]
-        if overlap:
-            raise CommandError(
-                f"Can't merge {rev} with its own ancestor {', '.join(overlap)}"
-            )
+    splice_hint = "please specify --splice to create a new branch from this revision"
+    if not splice:
+        # --splice allows merging an ancestor, as Alembic does.
+        for rev in targets:
+            overlap = [t for t in targets if t != rev and t in rmap.ancestors([rev])]
+            if overlap:
+                raise CommandError(
+                    f"Can't merge {rev} with its own ancestor {', '.join(overlap)}; "
+                    + splice_hint
+                )
     not_heads = [rev for rev in targets if not rmap.get_revision(rev).is_head]
     if not_heads and not splice:
         raise CommandError(
             f"Can't merge {', '.join(not_heads)}: not a head revision; merge "
-            "heads only (see 'schemadiff heads'), or pass --splice"
+            f"heads only (see 'schemadiff heads'), or {splice_hint}"
         )
     if _revision_environment(config):
         _with_current_heads(config, script, lambda heads: None)
@@ -593,8 +595,10 @@ def history(
     indicate_current: bool = False,
     graph: bool = False,
 ) -> None:
-    """Print revisions newest first, optionally limited to ``start:end``;
-    ``graph`` draws them as a terminal graph instead (see ``graph_view``)."""
+    """List changeset scripts in chronological order, newest first.
+
+    ``rev_range`` limits the list to ``start:end``; ``graph`` draws the
+    revisions as a terminal graph instead (see ``graph_view``)."""
     script = _script(config)
     if graph:
         _history_graph(config, script, rev_range)
@@ -715,8 +719,9 @@ def lint(
     output_format: str = "text",
     dialect: str | None = None,
 ) -> None:
-    """Report risky operations in revisions without running them (see
-    ``schemadiff.lint``); error-level findings raise ``CommandError``."""
+    """Report risky operations in revisions without running them.
+
+    See ``schemadiff.lint``; error-level findings raise ``CommandError``."""
     from schemadiff.lint import report, runner
 
     if output_format not in ("text", "json"):
@@ -779,34 +784,12 @@ def edit(config: Config, rev: str) -> None:
     """Open the revision file(s) ``rev`` names in ``$EDITOR``."""
     script = _script(config)
     revs = _named_revisions(config, script, rev)
+    if not revs and rev == "current":
+        raise CommandError("No current revisions")
     if not revs:
         raise CommandError(f"No revision files indicated by symbol '{rev}'")
     for sc in revs:
-        _open_in_editor(sc.path)
-
-
-def _open_in_editor(path: str, environ: dict[str, str] | None = None) -> None:
-    """Run ``$VISUAL``/``$EDITOR`` (or a common editor on PATH) on ``path``."""
-    env = os.environ if environ is None else environ
-    for var in ("VISUAL", "EDITOR"):
-        value = env.get(var)
-        if value:
-            argv = shlex.split(value)
-            break
-    else:
-        for candidate in ("sensible-editor", "editor", "nano", "vim", "vi"):
-            found = shutil.which(candidate)
-            if found:
-                argv = [found]
-                break
-        else:
-            raise CommandError("No editor found: set the EDITOR environment variable")
-    try:
-        result = subprocess.run([*argv, path], check=False)
-    except OSError as err:
-        raise CommandError(f"Could not run editor {argv[0]!r}: {err}") from err
-    if result.returncode != 0:
-        raise CommandError(f"Editor {argv[0]!r} exited with status {result.returncode}")
+        util.open_in_editor(sc.path)
 
 
 # ------------------------------------------------------------------ runtime
@@ -971,7 +954,8 @@ def stamp(
         if start is not None:
             if starting_rev is not None and start != starting_rev:
                 raise CommandError(
-                    "stamp --sql supports only one starting revision at a time"
+                    "Stamp operation with --sql only supports a single "
+                    "starting revision at a time"
                 )
             starting_rev = start
         destinations.append(dest)
@@ -1029,13 +1013,15 @@ def _check_at_heads(script: ScriptDirectory, heads: tuple[str, ...]) -> None:
     missing = sorted(expected - applied)
     if missing:
         raise DatabaseNotAtHead(
-            f"Database is not at the head revision(s): {', '.join(missing)} "
+            f"Database is not on all head revisions: {', '.join(missing)} "
             f"not applied (current: {', '.join(heads) or 'nothing'})"
         )
 
 
 def ensure_version(config: Config, sql: bool = False) -> None:
-    """Create the version table if it's missing (``--sql``: print its DDL)."""
+    """Create the version table if it is missing.
+
+    With ``sql`` its DDL is printed instead."""
     script = _script(config)
 
     def create(heads: tuple[str, ...], context: MigrationContext) -> list[Any]:
@@ -1305,7 +1291,9 @@ def fleet(
     fail_fast: bool = False,
     output_format: str = "text",
 ) -> dict[str, Any]:
-    """Run ``action`` (upgrade, downgrade, current, check) on every target of
+    """Run a command on every database of a targets file, in parallel.
+
+    Runs ``action`` (upgrade, downgrade, current, check) on every target of
     the targets file ``targets`` with ``jobs`` worker processes (default: the
     number of CPUs); print progress and the report; return the report (the
     JSON document).  Raises ``CommandError`` when a target failed (after the

@@ -11,6 +11,7 @@ from __future__ import annotations
 import configparser
 import os
 import sys
+from argparse import ArgumentParser  # noqa: F401  (CommandLine builds with it)
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
@@ -62,6 +63,7 @@ class Config:
         self.stdout = stdout if stdout is not None else sys.stdout
         self.cmd_opts = cmd_opts
         self.config_args = dict(config_args or {})
+        self._here_given = "here" in self.config_args
         self.attributes: dict[str, Any] = attributes if attributes is not None else {}
         self._file_config: configparser.ConfigParser | None = None
         self._toml_config: dict[str, Any] | None = None
@@ -77,6 +79,9 @@ class Config:
                 if self.config_file_name
                 else os.path.abspath(os.curdir)
             )
+            # Alembic records the ini file's folder in config_args too (scripts
+            # read it); pyproject values keep their own file's folder.
+            self.config_args.setdefault("here", here)
             defaults = {"here": here}
             defaults.update(self.config_args)
             parser = configparser.ConfigParser(defaults)
@@ -273,7 +278,9 @@ class Config:
             if self.toml_file_name
             else os.path.abspath(os.curdir)
         )
-        names = {"here": here, **self.config_args}
+        names = {**self.config_args, "here": here}
+        if self._here_given:
+            names["here"] = self.config_args["here"]
         try:
             return value % names
         except (KeyError, ValueError, TypeError) as err:
@@ -454,14 +461,15 @@ def _one_line(err: BaseException) -> str:
 
 
 def __getattr__(name: str) -> Any:
-    """``schemadiff.config.CommandLine`` / ``main`` as in Alembic's config module;
-    they live in :mod:`schemadiff.cli` (click) and are imported on first use."""
-    if name == "CommandLine":
-        from schemadiff.cli import CommandLine
+    """``CommandLine``, ``main`` and ``command`` as Alembic's config module has
+    them; they live in :mod:`schemadiff.cmdline` and :mod:`schemadiff.command`
+    (which imports this module) and are imported on first use."""
+    if name in ("CommandLine", "main"):
+        from schemadiff import cmdline
 
-        return CommandLine
-    if name == "main":
-        from schemadiff.cli import run
+        return getattr(cmdline, name)
+    if name == "command":
+        from schemadiff import command
 
-        return run
+        return command
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

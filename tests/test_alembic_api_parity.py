@@ -67,7 +67,7 @@ def test_current_check_heads(branched):
     result = run_cli(["current", "--check-heads"], cwd=branched)
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1] == (
-        "FAILED: Database is not at the head revision(s): cccc not applied "
+        "FAILED: Database is not on all head revisions: cccc not applied "
         "(current: nothing)"
     )
     assert run_cli(["upgrade", "bbbb"], cwd=branched).exit_code == 0
@@ -97,7 +97,7 @@ def test_merge_splice(tmp_path):
     write_revision(versions, "bbbb", "aaaa")
     write_revision(versions, "cccc", None)
     refused = run_cli(["merge", "aaaa", "cccc", "--rev-id", "mmmm"], cwd=path)
-    assert refused.exit_code == 1 and "pass --splice" in refused.output
+    assert refused.exit_code == 1 and "specify --splice" in refused.output
     done = run_cli(["merge", "aaaa", "cccc", "--rev-id", "mmmm", "--splice"], cwd=path)
     assert done.exit_code == 0, done.output
     script = ScriptDirectory.from_config(Config(str(path / "schemadiff.ini")))

@@ -152,7 +152,7 @@ class VersionTable:
             revision,
             None,
         )
-        self._check_one_row(result, "delete", revision)
+        self._check_one_row(result, "deleting", revision)
 
     def update(self, old: str, new: str) -> None:
         result = self._write(
@@ -163,7 +163,7 @@ class VersionTable:
             old,
             new,
         )
-        self._check_one_row(result, "update", old)
+        self._check_one_row(result, "updating", old)
 
     def _write(
         self,
@@ -214,9 +214,9 @@ class VersionTable:
             return
         if result.rowcount != 1:
             raise CommandError(
-                f"Expected to {verb} one row of {self.display_name} for revision "
-                f"{revision!r} but matched {result.rowcount}; the version table "
-                "was changed while migrating"
+                f"Online migration expected to match one row when {verb}"
+                f" {revision!r} in {self.display_name!r}; {result.rowcount} found"
+                " (the version table was changed while migrating)"
             )
 
     def apply(

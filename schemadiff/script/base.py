@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from schemadiff.script import revision as _revision
 from schemadiff.script.revision import (
     MultipleHeads,
+    ResolutionError,
     Revision,
     RevisionError,
     RevisionMap,
@@ -275,8 +276,10 @@ class Script(Revision):
             entry += f"Merges: {self._format_down_revision()}\n"
         else:
             entry += f"Parent: {self._format_down_revision()}\n"
-        if self.dependencies:
-            entry += f"Also depends on: {format_as_comma(self.dependencies)}\n"
+        if self._resolved_dependencies:
+            entry += (
+                f"Also depends on: {format_as_comma(self._resolved_dependencies)}\n"
+            )
         if self.is_branch_point:
             entry += f"Branches into: {format_as_comma(self._children)}\n"
         if self.branch_labels:
@@ -305,8 +308,8 @@ class Script(Revision):
             return self.log_entry
         text = self.revision
         if include_parents:
-            if self.dependencies:
-                deps = format_as_comma(self.dependencies)
+            if self._resolved_dependencies:
+                deps = format_as_comma(self._resolved_dependencies)
                 text = f"{self._format_down_revision()} ({deps}) -> {text}"
             else:
                 text = f"{self._format_down_revision()} -> {text}"
@@ -839,7 +842,14 @@ class ScriptDirectory:
         if depends_on:
             resolved_deps = []
             for dep in _revision._as_tuple(depends_on):
-                rev = self.revision_map.get_revision(dep)
+                try:
+                    rev = self.revision_map.get_revision(dep)
+                except ResolutionError as err:
+                    if str(err).startswith("Multiple revisions"):
+                        raise  # ambiguous prefix: its own message says so
+                    raise CommandError(
+                        f"Can't locate revision identified by '{dep}'"
+                    ) from err
                 if rev is None:
                     raise CommandError(f"depends_on '{dep}' does not name a revision")
                 if dep in self.revision_map._labels:

@@ -34,8 +34,8 @@ def _marks(rev: Revision, currents: Collection[str]) -> str:
         text += " (branchpoint)"
     if rev.is_merge_point:
         text += " (mergepoint)"
-    if rev.dependencies:
-        text += f" (depends on {', '.join(rev.dependencies)})"
+    if rev._resolved_dependencies:
+        text += f" (depends on {', '.join(rev._resolved_dependencies)})"
     return text
 
 
@@ -217,7 +217,7 @@ def mermaid(revisions: Sequence[Revision], currents: Collection[str] = ()) -> st
     for rev in revs:
         for down in rev.down_revisions:
             out.append(f"    {_node_id(down)} --> {_node_id(rev.revision)}")
-        for dep in rev.dependencies:
+        for dep in rev._resolved_dependencies:
             out.append(f"    {_node_id(dep)} -.->|depends on| {_node_id(rev.revision)}")
     styles = {
         "head": "stroke-width:3px",
@@ -266,7 +266,7 @@ def dot(revisions: Sequence[Revision], currents: Collection[str] = ()) -> str:
     for rev in revs:
         for down in rev.down_revisions:
             out.append(f"    {_node_id(down)} -> {_node_id(rev.revision)};")
-        for dep in rev.dependencies:
+        for dep in rev._resolved_dependencies:
             out.append(
                 f"    {_node_id(dep)} -> {_node_id(rev.revision)} "
                 '[style=dashed, label="depends on"];'

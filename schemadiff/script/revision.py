@@ -248,7 +248,13 @@ class Revision:
 
     def _reset(self) -> None:
         """Forget graph-derived state so the revision can join a new map."""
-        self.dependencies: tuple[str, ...] = self._declared_dependencies
+        # As written in the file (Alembic's ``dependencies``): one id or
+        # label as a string, several as a tuple; the map fills in
+        # ``_resolved_dependencies`` (full ids).
+        self.dependencies: str | tuple[str, ...] | None = tuple_rev_as_scalar(
+            self._declared_dependencies
+        )
+        self._resolved_dependencies: tuple[str, ...] = self._declared_dependencies
         self.all_down_revisions: tuple[str, ...] = self.down_revisions + tuple(
             d for d in self._declared_dependencies if d not in self.down_revisions
         )
@@ -392,7 +398,7 @@ class RevisionMap:
                     )
                 if target.revision not in resolved:
                     resolved.append(target.revision)
-            rev.dependencies = tuple(resolved)
+            rev._resolved_dependencies = tuple(resolved)
             rev.all_down_revisions = rev.down_revisions + tuple(
                 d for d in resolved if d not in rev.down_revisions
             )
@@ -1126,7 +1132,7 @@ class RevisionMap:
     def _normalized_down_revisions(self, rev: Revision) -> tuple[str, ...]:
         """Parents minus dependencies already implied by another parent."""
         if rev._normalized is None:
-            if not rev.dependencies:
+            if not rev._resolved_dependencies:
                 rev._normalized = rev.down_revisions
             else:
                 keep = list(rev.down_revisions)

@@ -126,7 +126,9 @@ class RevisionStep(MigrationStep):
         rev = self.revision.revision
         if self.is_upgrade:
             # Every parent is applied; the ones that were heads stop being heads.
-            candidates = self.revision.down_revisions + self.revision.dependencies
+            candidates = (
+                self.revision.down_revisions + self.revision._resolved_dependencies
+            )
             removed = [p for p in dict.fromkeys(candidates) if p in heads]
             return removed, [rev]
         if rev not in heads:

@@ -226,7 +226,8 @@ def test_sql_with_autogenerate_is_refused(tmp_path: Path) -> None:
     )
     result = cli(project, "revision", "--autogenerate", "--sql", "-m", "x", expect=1)
     assert (
-        "FAILED: Using --sql with --autogenerate does not make sense" in result.output
+        "FAILED: Using --sql with --autogenerate does not make any sense"
+        in result.output
     )
     assert versions(project) == []
 

@@ -56,7 +56,8 @@ def test_graph_positions(seed_map: RevisionMap) -> None:
     assert rev.is_branch_point and rev.is_base and not rev.is_head
     assert rev.nextrev == {"27c6a30d7c24", "ae1027a6acf"}
     dep = seed_map.get_revision("2a95102259be")
-    assert dep.dependencies == ("55af2cb1c267",)
+    assert dep.dependencies == "55af2cb1c267"  # as written
+    assert dep._resolved_dependencies == ("55af2cb1c267",)
     assert dep.all_down_revisions == ("29f859a13ea", "55af2cb1c267")
     assert not dep.is_merge_point
     effective = seed_map.get_revision("55af2cb1c267")

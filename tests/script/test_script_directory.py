@@ -342,11 +342,11 @@ def test_revision_argument_errors(tmp_path: Path) -> None:
         "FAILED: Path elsewhere is not represented in current version locations"
     )
     assert failed(proj, "revision", "--sql").startswith(
-        "FAILED: Using --sql with the revision command makes sense only when "
-        "revision_environment = true"
+        "FAILED: Using --sql with the revision command when "
+        "revision_environment is not configured does not make any sense"
     )
     assert failed(proj, "revision", "--depends-on", "zzzz") == (
-        "FAILED: No such revision or branch 'zzzz'"
+        "FAILED: Can't locate revision identified by 'zzzz'"
     )
     cli(proj, "revision", "-m", "two", "--rev-id", "abc2")
     # --splice lets a non-head grow a new branch.
@@ -359,7 +359,8 @@ def test_revision_argument_errors(tmp_path: Path) -> None:
         "     -> abc3 (head)",
     ]
     assert failed(proj, "merge", "abc1", "abc2") == (
-        "FAILED: Can't merge abc2 with its own ancestor abc1"
+        "FAILED: Can't merge abc2 with its own ancestor abc1; please specify "
+        "--splice to create a new branch from this revision"
     )
     cli(
         proj,

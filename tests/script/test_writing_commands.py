@@ -57,7 +57,8 @@ def test_merge_joins_heads_and_refuses_non_heads(tmp_path: Path) -> None:
     # CART now has a descendant: merging it would leave c2 as a stray head.
     assert failed(proj, "merge", "-m", "m", COLUMN, CART) == (
         f"FAILED: Can't merge {CART}: not a head revision; merge heads only "
-        "(see 'schemadiff heads'), or pass --splice"
+        "(see 'schemadiff heads'), or please specify --splice to create a new "
+        "branch from this revision"
     )
 
     # Naming a head twice (or by prefix) joins it once.
@@ -95,10 +96,12 @@ def test_merge_joins_heads_and_refuses_non_heads(tmp_path: Path) -> None:
 def test_merge_refuses_ancestors_in_one_line(tmp_path: Path) -> None:
     proj = _branch_point(tmp_path)
     assert failed(proj, "merge", "-m", "x", COLUMN, BRANCH_POINT) == (
-        f"FAILED: Can't merge {COLUMN} with its own ancestor {BRANCH_POINT}"
+        f"FAILED: Can't merge {COLUMN} with its own ancestor {BRANCH_POINT}; "
+        "please specify --splice to create a new branch from this revision"
     )
     assert failed(proj, "merge", "-m", "x", BRANCH_POINT, CART, COLUMN) == (
-        f"FAILED: Can't merge {CART} with its own ancestor {BRANCH_POINT}"
+        f"FAILED: Can't merge {CART} with its own ancestor {BRANCH_POINT}; "
+        "please specify --splice to create a new branch from this revision"
     )
     assert failed(proj, "merge", "-m", "x", "zzzz") == (
         "FAILED: No such revision or branch 'zzzz'"
