@@ -93,15 +93,27 @@ def init(
     template: str = "generic",
     package: bool = False,
 ) -> None:
-    """Create a migration environment in ``directory`` from a template."""
+    """Create a migration environment in ``directory`` from a template.
+
+    File-system steps go through ``os.access``/``os.listdir``/``os.makedirs``
+    and the files are written by a ``ScriptDirectory`` on the new folder, as
+    in Alembic (whose tests, and some tools, patch exactly these).
+    """
+    if os.access(directory, os.F_OK):
+        try:
+            existing = os.listdir(directory)
+        except NotADirectoryError:
+            raise CommandError(
+                f"{directory} already exists and is not a directory"
+            ) from None
+        if existing:
+            raise CommandError(f"Directory {directory} already exists and is not empty")
     template_dir = Path(config.get_template_directory()) / template
     if not (template_dir / "README").is_file():
         raise CommandError(
             f"No such template {template!r}; run 'schemadiff list_templates'"
         )
-    target = Path(directory).absolute()
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise CommandError(f"Directory {target} already exists and is not empty")
+    target = Path(directory)
 
     ini_path = Path(config.config_file_name or "schemadiff.ini").absolute()
     toml_path = (
@@ -110,45 +122,50 @@ def init(
         else ini_path.parent / "pyproject.toml"
     )
     # %(here)s means the directory of the file it is written in.
-    ini_context = {"script_location": _script_location(target, ini_path.parent)}
-    toml_context = {"script_location": _script_location(target, toml_path.parent)}
+    location = target.absolute()
+    ini_context = {"script_location": _script_location(location, ini_path.parent)}
+    toml_context = {"script_location": _script_location(location, toml_path.parent)}
 
     for path in (target, target / "versions"):
-        if not path.exists():
-            _announce(config, "Creating directory", path, path.mkdir, parents=True)
+        if not os.access(path, os.F_OK):
+            _announce(config, "Creating directory", path.absolute(), os.makedirs, path)
 
+    script = ScriptDirectory(os.fspath(target))
     written_config: list[Path] = []
-    toml_template = template_dir / "pyproject.toml.mako"
-    if toml_template.is_file():
-        if _write_pyproject(config, toml_template, toml_path, toml_context):
-            written_config.append(toml_path)
-    ini_template = template_dir / "schemadiff.ini.mako"
-    if ini_template.is_file():
-        if ini_path.exists():
-            config.print_stdout("File %s already exists, skipping", ini_path)
-        else:
-            ini_path.parent.mkdir(parents=True, exist_ok=True)
-            _announce(
-                config,
-                "Generating",
-                ini_path,
-                ini_path.write_text,
-                _render(ini_template, ini_context),
-                encoding="utf-8",
-            )
-        written_config.append(ini_path)
-
-    for source in sorted(template_dir.iterdir(), key=_template_file_order):
-        if source.name in ("schemadiff.ini.mako", "pyproject.toml.mako"):
+    names = sorted(os.listdir(template_dir), key=_template_file_order)
+    for name in names:
+        source = template_dir / name
+        if name == "pyproject.toml.mako":
+            if _write_pyproject(config, source, toml_path, toml_context):
+                written_config.append(toml_path)
+        elif name == "schemadiff.ini.mako":
+            if os.access(ini_path, os.F_OK):
+                config.print_stdout("File %s already exists, skipping", ini_path)
+            else:
+                _announce(
+                    config,
+                    "Generating",
+                    ini_path,
+                    script._generate_template,
+                    source,
+                    ini_path,
+                    **ini_context,
+                )
+            written_config.append(ini_path)
+    for name in names:
+        source = template_dir / name
+        if name in ("schemadiff.ini.mako", "pyproject.toml.mako"):
             continue
-        if source.name == "__pycache__" or not source.is_file():
+        if name == "__pycache__" or not os.path.isfile(source):
             continue
-        dest = target / source.name
-        _announce(config, "Generating", dest, dest.write_bytes, source.read_bytes())
+        dest = target / name
+        _announce(
+            config, "Generating", dest.absolute(), script._copy_file, source, dest
+        )
     if package:
         for pkg in (target, target / "versions"):
-            init_file = pkg / "__init__.py"
-            _announce(config, "Adding", init_file, init_file.write_text, "")
+            init_file = Path(pkg, "__init__.py").absolute()
+            _announce(config, "Adding", init_file, _touch, init_file)
 
     if len(written_config) == 1:
         config.print_stdout(
@@ -165,9 +182,14 @@ def init(
         )
 
 
-def _template_file_order(path: Path) -> tuple[int, str]:
+def _touch(path: Path) -> None:
+    with open(path, "w"):
+        pass
+
+
+def _template_file_order(name: str) -> tuple[int, str]:
     order = {"env.py": 0, "README": 1, "script.py.mako": 2}
-    return (order.get(path.name, 3), path.name)
+    return (order.get(name, 3), name)
 
 
 def _announce(config: Config, verb: str, path: Path, action, *args, **kw) -> None:
@@ -1095,16 +1117,25 @@ def check(
         for generated in revision_context.generated_revisions
         for entry in report.differences(generated.upgrade_ops_list, dialect)
     ]
+    # Alembic's exception carries the compare_metadata()-style diff tuples.
+    diffs = [
+        diff
+        for generated in revision_context.generated_revisions
+        for upgrade_ops in generated.upgrade_ops_list
+        for diff in upgrade_ops.as_diffs()
+    ]
     if output_format == "json":
         config.stdout.write(report.json_report(entries) + "\n")
         config.stdout.flush()
     elif entries:
         config.print_stdout(report.text_report(entries))
-    else:
+    elif not diffs:
         config.print_stdout("No new upgrade operations detected.")
-    if entries:
+    if entries or diffs:
         raise AutogenerateDiffsDetected(
-            f"New upgrade operations detected: {len(entries)}", diffs=entries
+            f"New upgrade operations detected: {diffs}",
+            revision_context=revision_context,
+            diffs=diffs,
         )
 
 

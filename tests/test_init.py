@@ -101,7 +101,7 @@ def test_init_refuses_non_empty_directory(tmp_path: Path) -> None:
     result = run_cli(["init", "migrations"], cwd=tmp_path)
     assert result.exit_code == 1
     assert result.output.strip() == (
-        f"FAILED: Directory {tmp_path}/migrations already exists and is not empty"
+        "FAILED: Directory migrations already exists and is not empty"
     )
     assert sorted(p.name for p in (tmp_path / "migrations").iterdir()) == ["keep.txt"]
     assert not (tmp_path / "schemadiff.ini").exists()

@@ -181,14 +181,19 @@ class VersionTable:
         renders.
         """
         impl = self.context.impl
-        if not self.context.as_sql:
-            return impl._exec(
-                build(sa.literal(old, sa.String), sa.literal(new, sa.String))
-            )
         literal = self.__dict__.get("_literal")
         if literal is None:
             literal = self.__dict__["_literal"] = (
                 sa.String().dialect_impl(impl.dialect).literal_processor(impl.dialect)
+            )
+        if not self.context.as_sql:
+            # The ids go in as quoted literals, as Alembic writes them: the
+            # statement logged (echo, event listeners) names the revisions.
+            return impl._exec(
+                build(
+                    None if old is None else sa.literal_column(literal(old)),
+                    None if new is None else sa.literal_column(literal(new)),
+                )
             )
         templates: dict[str, str] = self.__dict__.setdefault("_templates", {})
         template = templates.get(kind)

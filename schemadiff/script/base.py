@@ -15,6 +15,7 @@ import importlib
 import logging
 import os
 import re
+import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -903,6 +904,21 @@ class ScriptDirectory:
         with open(dest, "w", encoding=self.output_encoding, newline="\n") as fh:
             fh.write(text)
         self._status(" done\n")
+
+    def _generate_template(
+        self, src: str | os.PathLike[str], dest: Any, **kw: Any
+    ) -> None:
+        """Render the Mako file ``src`` with ``kw`` into ``dest`` (``init``)."""
+        from mako.template import Template
+
+        text = Template(filename=os.fspath(src)).render_unicode(**kw)
+        os.makedirs(os.path.dirname(os.path.abspath(dest)), exist_ok=True)
+        with open(dest, "w", encoding=self.output_encoding) as fh:
+            fh.write(text)
+
+    def _copy_file(self, src: str | os.PathLike[str], dest: Any) -> None:
+        """Copy a template file into the environment (``init``)."""
+        shutil.copyfile(src, dest)
 
     def _run_post_write_hooks(self, path: str) -> None:
         from schemadiff.script import write_hooks
