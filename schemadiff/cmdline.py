@@ -17,7 +17,7 @@ import inspect
 import logging
 import os
 import sys
-from argparse import Namespace
+from argparse import SUPPRESS, Namespace
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -137,6 +137,31 @@ KWARGS_OPTS: dict[str, tuple[Any, ...]] = {
     "rename": (
         "--rename",
         {"action": "append", "help": "A rename hint (table.old=table.new)"},
+    ),
+    # left out when not given, so the function's own default applies
+    "output_format": (
+        "--format",
+        {"default": SUPPRESS, "help": "Output format (text, json, mermaid, dot)"},
+    ),
+    "graph": ("--graph", {"action": "store_true", "help": "Draw a terminal graph"}),
+    "verify": (
+        "--verify",
+        {"action": "store_true", "help": "Prove the revisions on a scratch database"},
+    ),
+    "verify_url": ("--verify-url", {"help": "The scratch database for --verify"}),
+    "lock": (
+        "--lock",
+        {"action": "store_true", "help": "Write the migration lock into --sql output"},
+    ),
+    "dialect": ("--dialect", {"help": "The dialect to lint for"}),
+    "jobs": ("-j", "--jobs", {"type": int, "help": "Worker processes"}),
+    "only": (
+        "--only",
+        {"action": "append", "default": SUPPRESS, "help": "Only these targets"},
+    ),
+    "fail_fast": (
+        "--fail-fast",
+        {"action": "store_true", "help": "Stop at the first failed target"},
     ),
 }
 

@@ -8,7 +8,8 @@ Signatures (Alembic's, so scripts port unchanged):
   splice=False, branch_label=None, version_path=None, rev_id=None,
   depends_on=None, process_revision_directives=None, verify=False,
   verify_url=None, rename=None, no_destructive=False, interactive=None)``
-- ``merge(config, revisions, message=None, branch_label=None, rev_id=None)``
+- ``merge(config, revisions, message=None, branch_label=None, rev_id=None,
+  splice=False)``
 - ``upgrade(config, revision, sql=False, tag=None, lock_timeout=None, lock=False)``
 - ``downgrade(config, revision, sql=False, tag=None, lock_timeout=None, lock=False)``
 - ``stamp(config, revision, sql=False, tag=None, purge=False, lock_timeout=None,
@@ -17,7 +18,7 @@ Signatures (Alembic's, so scripts port unchanged):
 ``upgrade``, ``downgrade`` and ``stamp`` hold the migration lock
 (``schemadiff.runtime.lock``) online, waiting ``lock_timeout`` seconds at most
 (None: for ever); ``lock=True`` writes its statements into ``--sql`` output.
-- ``current(config, verbose=False)``
+- ``current(config, check_heads=False, verbose=False)``
 - ``history(config, rev_range=None, verbose=False, indicate_current=False,
   graph=False)``
 - ``graph(config, output_format="mermaid")``

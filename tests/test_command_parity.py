@@ -339,3 +339,12 @@ def test_no_alembic_config_variable_is_read(monkeypatch):
     cl = config.CommandLine()
     assert cl._inis_from_config(cl.parser.parse_args(["heads"]))[1] == "schemadiff.ini"
     assert os.environ["ALEMBIC_CONFIG"] == "alembic.ini"
+
+
+def test_options_left_out_keep_the_function_defaults(project, capsys, monkeypatch):
+    monkeypatch.delenv("SCHEMADIFF_CONFIG", raising=False)
+    with chdir(project):
+        config.CommandLine().main(["graph"])  # output_format="mermaid"
+        assert capsys.readouterr().out.startswith("flowchart")
+        config.CommandLine().main(["graph", "--format", "dot"])
+        assert capsys.readouterr().out.startswith("digraph")
