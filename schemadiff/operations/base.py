@@ -22,6 +22,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.naming import conv
 
+from schemadiff.error_class import also_instance_of
 from schemadiff.operations.schemaobj import SchemaObjects
 from schemadiff.util import CommandError
 
@@ -70,12 +71,17 @@ class _Dispatcher:
 
 
 class OperationError(CommandError):
-    """A migration operation failed in the database; names what was attempted."""
+    """A migration operation failed in the database; names what was attempted.
+
+    Raised as an instance of the database error's class too (``invoke``), with
+    its attributes: ``orig`` is the DB-API exception, as on SQLAlchemy's
+    errors, and the SQLAlchemy error itself is ``__cause__``.
+    """
 
     def __init__(self, description: str, orig: Any) -> None:
         self.description = description
-        self.orig = orig
         detail = getattr(orig, "orig", None) or orig
+        self.orig = detail
         first = str(detail).strip().splitlines()[0] if str(detail).strip() else ""
         super().__init__(f"{description} failed: {first}")
 
@@ -191,11 +197,13 @@ class AbstractOperations:
         try:
             return fn(self, operation)
         except DBAPIError as err:
-            raise OperationError(describe_operation(operation), err) from err
+            error = OperationError(describe_operation(operation), err)
+            raise also_instance_of(error, err) from err
         except NoSuchTableError as err:
-            raise OperationError(
+            error = OperationError(
                 describe_operation(operation), f"table {str(err)!r} does not exist"
-            ) from err
+            )
+            raise also_instance_of(error, err) from err
 
     # -- proxy installation -------------------------------------------------
     @classmethod

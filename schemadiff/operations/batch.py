@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, NoSuchTableError, SAWarning
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ClauseElement, quoted_name
 
+from schemadiff.error_class import also_instance_of
 from schemadiff.operations.schemaobj import constraint_name_or_none
 from schemadiff.util import CommandError
 
@@ -186,9 +187,10 @@ class BatchOperationsImpl:
             rebuild_impl._create(impl)
         except DBAPIError as err:
             detail = str(getattr(err, "orig", err)).strip().splitlines()
-            raise CommandError(
+            error = CommandError(
                 f"{where}: rebuilding the table failed: {detail[0] if detail else err}"
-            ) from err
+            )
+            raise also_instance_of(error, err) from err
 
 
 def _batch_error(where: str, name: str, args: tuple[Any, ...], err: Any) -> Exception:
@@ -200,9 +202,10 @@ def _batch_error(where: str, name: str, args: tuple[Any, ...], err: Any) -> Exce
         target = f" {args[1].name!r}"
     elif args and hasattr(args[0], "name"):
         target = f" {args[0].name!r}"
-    return CommandError(
+    error = CommandError(
         f"{where}: {name}{target} failed: {detail[0] if detail else err}"
     )
+    return also_instance_of(error, err) if isinstance(err, BaseException) else error
 
 
 def _columns_of(const: Any) -> list[sa_schema.Column[Any]]:

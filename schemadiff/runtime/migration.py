@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.engine.url import make_url
 
 from schemadiff.ddl.impl import DefaultImpl
+from schemadiff.error_class import also_instance_of
 from schemadiff.runtime.lock import HeldLock, acquire, offline_statements
 from schemadiff.runtime.version_table import DEFAULT_VERSION_TABLE, VersionTable
 from schemadiff.util import CommandError, to_tuple
@@ -39,6 +40,10 @@ class MigrationError(CommandError):
 
     The message names the revision and the original error in one line; the
     original exception is kept as ``__cause__`` (``--raiseerr`` shows both).
+    What a run raises is also an instance of the original exception's class
+    (``schemadiff.error_class``), so ``except sa.exc.OperationalError``
+    written around Alembic's commands, where a revision's error propagates as
+    it is, still catches it.
     """
 
     def __init__(self, message: str, step: MigrationStep | None = None) -> None:
@@ -505,7 +510,7 @@ class MigrationContext:
             message = f"{what}{f' ({doc})' if doc else ''} failed: {_cause(err)}"
             if keeps_ddl:
                 message += _left_applied(self.impl.stop_statement_log(), heads)
-            raise MigrationError(message, step) from err
+            raise also_instance_of(MigrationError(message, step), err) from err
         finally:
             if keeps_ddl:
                 self.impl.stop_statement_log()
@@ -702,8 +707,16 @@ def _cause(err: BaseException) -> str:
     detail = " ".join(str(err).split())
     kind: str | None = type(err).__name__
     if isinstance(err, CommandError):
-        orig = getattr(err, "orig", None)
-        kind = type(orig).__name__ if isinstance(orig, sa.exc.DBAPIError) else None
+        # an operation's error that is also the database's (error_class)
+        kind = next(
+            (
+                cls.__name__
+                for cls in type(err).__mro__
+                if issubclass(cls, sa.exc.DBAPIError)
+                and not issubclass(cls, CommandError)
+            ),
+            None,
+        )
     if kind is None:
         return detail
     return f"{kind}: {detail}" if detail else kind

@@ -60,6 +60,18 @@ class RevisionError(CommandError):
     """Something is wrong with the revision graph or a revision identifier."""
 
 
+class MissingRevisionError(RevisionError, KeyError):
+    """A ``down_revision`` or ``depends_on`` names a revision that isn't there.
+
+    Also a ``KeyError``, which is what Alembic raises for it, so code written
+    against Alembic that catches that keeps working.
+    """
+
+    def __str__(self) -> str:
+        # KeyError would quote the message.
+        return str(self.args[0]) if self.args else ""
+
+
 class ResolutionError(RevisionError):
     """An identifier names no revision, or more than one."""
 
@@ -383,7 +395,7 @@ class RevisionMap:
             for parent_id in rev.down_revisions:
                 parent = by_id.get(parent_id)
                 if parent is None:
-                    raise RevisionError(
+                    raise MissingRevisionError(
                         f"Revision {parent_id} referenced as down_revision of "
                         f"{rev.revision}{_from(rev)} is not present"
                     )
@@ -392,7 +404,7 @@ class RevisionMap:
             for dep in rev._declared_dependencies:
                 target = by_id.get(dep) or labels.get(dep)
                 if target is None:
-                    raise RevisionError(
+                    raise MissingRevisionError(
                         f"Revision or branch '{dep}' named in depends_on of "
                         f"{rev.revision}{_from(rev)} is not present"
                     )

@@ -132,6 +132,34 @@ def test_raiseerr_shows_traceback(tmp_path):
     assert project.rows() in (None, [])
 
 
+def test_failed_revision_raises_the_original_class_too(tmp_path, backend):
+    """Alembic lets a revision's error propagate as it is; programs catching
+    SQLAlchemy's classes around command.upgrade() must still catch it."""
+    project = Project(tmp_path, backend)
+    path = project.revision(R1, "nested begin", "op.get_bind().begin()", "pass")
+    cfg = Config(str(project.path / "schemadiff.ini"))
+    with pytest.raises(sa.exc.InvalidRequestError, match="already") as info:
+        command.upgrade(cfg, "head")
+    assert isinstance(info.value, MigrationError)
+    assert str(info.value).startswith(f"upgrade of revision {R1} (nested begin)")
+    assert isinstance(info.value.__cause__, sa.exc.InvalidRequestError)
+    assert project.rows() in (None, [])
+
+    text = path.read_text("utf-8").replace(
+        "op.get_bind().begin()", 'op.execute("INSERT INTO nosuchtable VALUES (1)")'
+    )
+    path.write_text(text, "utf-8")
+    with pytest.raises(sa.exc.DBAPIError) as info:
+        command.upgrade(cfg, "head")
+    error = info.value
+    assert isinstance(error, MigrationError)
+    # the original's attributes come along, its message stays one line
+    assert error.orig is error.__cause__.orig
+    assert "nosuchtable" in error.statement
+    assert "\n" not in str(error)
+    assert project.rows() in (None, [])
+
+
 CONDITIONAL_REVISION = '''"""rev one
 
 Revision ID: 3ba2b522d10d

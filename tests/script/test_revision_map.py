@@ -8,6 +8,7 @@ from schemadiff.script.revision import (
     CycleDetected,
     DependencyCycleDetected,
     LoopDetected,
+    MissingRevisionError,
     MultipleHeads,
     RangeNotAncestorError,
     ResolutionError,
@@ -358,12 +359,12 @@ def test_merge_order_follows_first_parent() -> None:
         ),
         (
             [("a1", "zz9")],
-            RevisionError,
+            MissingRevisionError,
             "Revision zz9 referenced as down_revision of a1 is not present",
         ),
         (
             [("a1", None, {"dependencies": "zz9"})],
-            RevisionError,
+            MissingRevisionError,
             "Revision or branch 'zz9' named in depends_on of a1 is not present",
         ),
         (
@@ -385,6 +386,9 @@ def test_graph_errors(specs, error, message) -> None:
     with pytest.raises(error) as err:
         _ = rmap(*specs).heads
     assert str(err.value) == message
+    assert isinstance(err.value, RevisionError)
+    # Alembic raises KeyError for a missing revision; code catching it still works
+    assert isinstance(err.value, KeyError) == (error is MissingRevisionError)
 
 
 @pytest.mark.parametrize("bad", ["a b", "x@y", "-abc", "abc-", "", None, 12])
