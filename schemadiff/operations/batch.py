@@ -418,6 +418,12 @@ class ApplyBatchImpl:
             self.pk_columns = [self._key_for(c.name, where) for c in const.columns]
             self.pk_name = name
             return
+        if not name and _is_type_bound(const):
+            # the CHECK of a new column type (Enum/Boolean with
+            # create_constraint) that has no name: it goes into the rebuilt
+            # table as it is, as the type itself would put it there
+            self.unnamed_constraints.append(const)
+            return
         if not name:
             raise CommandError(
                 f"batch_alter_table({self.table.name!r}): a constraint added in batch "

@@ -85,3 +85,19 @@ def test_offline_sql(dialect):
     assert "DROP" in out[0] and "ck_status" in out[0]
     assert out[-1].startswith("ALTER TABLE t ADD CONSTRAINT ck_status CHECK")
     assert "'c'" in out[-1]
+
+
+def test_unnamed_enum_widened_in_batch(backend):
+    """MLflow's runs.status: the old Enum's CHECK is named, the new one not."""
+    new = sa.Enum("a", "b", "c", native_enum=False, create_constraint=True)
+    with online(backend.engine) as op:
+        op.create_table(
+            "t", sa.Column("id", sa.Integer, primary_key=True), sa.Column("s", OLD)
+        )
+        with op.batch_alter_table("t") as batch_op:
+            batch_op.alter_column("s", type_=new, existing_type=OLD)
+    assert "ck_status" not in _checks(backend.engine)
+    _insert(backend.engine, "c")
+    with pytest.raises(sa.exc.DBAPIError):
+        with backend.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO t (id, s) VALUES (2, 'd')"))
