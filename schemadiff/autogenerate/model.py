@@ -89,6 +89,9 @@ class TableModel:
     foreign_keys: list[ForeignKeyModel] = field(default_factory=list)
     checks: list[CheckModel] = field(default_factory=list)
     comment: str | None = None
+    #: names of model indexes left out of the comparison (no columns): the
+    #: database's index of that name is left out too
+    uncompared_indexes: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -217,6 +220,18 @@ def _build_table(
     unique_as_index = normaliser.unique_constraints_are_indexes
     declared: set[str] = set()
     for index in sorted(table.indexes, key=lambda i: i.name or ""):
+        if not reflected and not index.expressions:
+            # Index("ix_name") alone: no database can create it (CREATE INDEX
+            # ... ON t ()), so a revision rendering it would fail
+            name = normaliser.object_name(index)
+            warnings.warn(
+                f"Index {str(name)!r} on table {table.fullname!r} has no columns "
+                "in the models; it is left out of the comparison",
+                stacklevel=2,
+            )
+            if name:
+                model.uncompared_indexes.add(str(name))
+            continue
         entry = _build_index(index, normaliser, reflected)
         if entry is None or not included(entry.name, "index"):
             continue
@@ -319,6 +334,11 @@ def drop_implicit_indexes(
         kept: list[sa.ForeignKeyConstraint] | None = None
         if meta_t is not None:
             declared = {i.name for i in meta_t.indexes}
+            conn_t.indexes = [
+                i
+                for i in conn_t.indexes
+                if str(i.name) not in meta_t.uncompared_indexes
+            ]
             wanted = {fk.sig for fk in meta_t.foreign_keys}
             dropped = [fk.obj for fk in conn_t.foreign_keys if fk.sig not in wanted]
             kept = [

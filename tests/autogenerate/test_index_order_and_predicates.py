@@ -5,6 +5,7 @@ other, and a changed partial-index predicate says what changed."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from schemadiff.autogenerate import produce_migrations, report
@@ -71,3 +72,33 @@ def test_changed_partial_predicate_shows_the_where(backend):
     assert "5" in removed["before"]["where"] and "7" in added["after"]["where"]
     assert removed["description"].startswith("index ix_t_partial on t(b) WHERE ")
     assert removed["description"] != added["description"].replace("added", "removed")
+
+
+def _with_empty_index(columns: bool) -> sa.MetaData:
+    metadata = sa.MetaData()
+    # MLflow's trace_tags has Index("index_trace_tags_request_id") in its
+    # __table_args__, with no columns
+    sa.Table(
+        "t",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("r", sa.Integer),
+        sa.Index("ix_t_r", *(["r"] if columns else [])),
+    )
+    return metadata
+
+
+def test_index_without_columns_is_left_out_with_a_warning(backend):
+    """Rendered, it made a revision failing on ``CREATE INDEX ... ON t ()``;
+    the database's index of that name (made by a migration) is not proposed
+    for removal either."""
+    with pytest.warns(UserWarning, match="'ix_t_r' on table 't' has no columns"):
+        with backend.engine.connect() as conn:
+            script = produce_migrations(
+                MigrationContext.configure(conn), _with_empty_index(False)
+            )
+    kinds = [type(op).__name__ for op in script.upgrade_ops.ops]
+    assert kinds == ["CreateTableOp"]
+    create(backend.engine, _with_empty_index(True))
+    with pytest.warns(UserWarning, match="has no columns"):
+        assert diffs(backend.engine, _with_empty_index(False)) == []
