@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -143,9 +144,18 @@ def run(
     lines = [
         line
         for line in (proc.stdout + proc.stderr).splitlines()
-        if line.strip() and not line.startswith(("INFO ", "WARNI"))
+        if line.strip()
+        and not line.startswith(("INFO ", "WARNI", "(Background on this error"))
     ]
-    return proc.returncode == 0, (lines[-1] if lines else "")[:160]
+    # a traceback (Alembic's) ends with the SQL; the exception line says more
+    errors = [line for line in lines if ERROR_LINE.match(line)]
+    shown = (
+        errors[-1] if errors and proc.returncode != 0 else lines[-1] if lines else ""
+    )
+    return proc.returncode == 0, shown[:200]
+
+
+ERROR_LINE = re.compile(r"^(FAILED:|[\w.]+(Error|Exception|Exit)\b)")
 
 
 def make_venv(path: Path) -> Path:

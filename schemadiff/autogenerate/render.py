@@ -377,11 +377,39 @@ def _repr_type(type_: Any, ctx: Any, _skip_variants: bool = False) -> str:
     return text
 
 
+def _own_fixed_init(type_: Any) -> bool:
+    """A ``TypeDecorator`` whose own ``__init__`` takes fixed arguments.
+
+    SQLAlchemy's repr of a decorator shows its *impl*'s arguments
+    (``impl = String(1000)`` gives ``EncryptedString(length=1000)``), which
+    only a decorator passing ``*args, **kw`` on to the impl accepts; MLflow's
+    ``EncryptedString.__init__(self)`` made the rendered revision fail.  Such a
+    decorator is rendered from its own signature instead.
+    """
+    import inspect
+
+    if not isinstance(type_, sqltypes.TypeDecorator):
+        return False
+    init = type(type_).__init__
+    if init is sqltypes.TypeDecorator.__init__:
+        return False
+    try:
+        params = inspect.signature(init).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    passes_on = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    return not any(p.kind in passes_on for p in params)
+
+
 def _repr_with_nested(ctx: Any, type_: Any) -> str:
     """``repr(type_)`` with nested type arguments (ARRAY item types, JSONB's
     astext_type, ...) rendered with their module prefix too."""
     import inspect
 
+    if _own_fixed_init(type_):
+        from sqlalchemy.util import generic_repr
+
+        return generic_repr(type_, to_inspect=type_)
     names = {key for key in vars(type_) if not key.startswith("_")}
     try:
         names.update(inspect.signature(type(type_).__init__).parameters)
