@@ -364,6 +364,12 @@ class ApplyBatchImpl:
         self.order.remove(key)
         if key in self.pk_columns:
             self.pk_columns.remove(key)
+        # the named CHECK of the column's Boolean/Enum type goes with it (read
+        # back from the database it is a plain CHECK on a column now gone)
+        for type_ in (kw.get("existing_type"), column.type):
+            name = constraint_name_or_none(getattr(type_, "name", None))
+            if name and isinstance(type_, sqltypes.SchemaType):
+                self.named_constraints.pop(name, None)
 
     def alter_column(
         self,
@@ -418,17 +424,12 @@ class ApplyBatchImpl:
             self.pk_columns = [self._key_for(c.name, where) for c in const.columns]
             self.pk_name = name
             return
-        if not name and _is_type_bound(const):
-            # the CHECK of a new column type (Enum/Boolean with
+        if not name:
+            # e.g. the CHECK of a new column type (Enum/Boolean with
             # create_constraint) that has no name: it goes into the rebuilt
-            # table as it is, as the type itself would put it there
+            # table as it is (it can't be dropped by name later, as anywhere)
             self.unnamed_constraints.append(const)
             return
-        if not name:
-            raise CommandError(
-                f"batch_alter_table({self.table.name!r}): a constraint added in batch "
-                "mode needs a name"
-            )
         self.named_constraints[name] = const
 
     def drop_constraint(
