@@ -164,7 +164,7 @@ def compare_models(
 
     for key in sorted(conn_keys & meta_keys, key=lambda k: (k[0] or "", k[1])):
         conn_t, meta_t = conn.tables[key], meta.tables[key]
-        if not ctx.run_object_filters(
+        if ctx.has_object_filters and not ctx.run_object_filters(
             meta_t.table, key[1], "table", False, conn_t.table
         ):
             continue
@@ -185,7 +185,8 @@ def compare_models(
             + fk_adds
         )
         _compare_table_comment(ctx, modify, key, conn_t, meta_t)
-        _dispatch_table(ctx, modify, key, conn_t.table, meta_t.table)
+        if comparators.has("table", ctx.dialect.name):
+            _dispatch_table(ctx, modify, key, conn_t.table, meta_t.table)
         modify.ops.extend(column_drops)
         if not modify.is_empty():
             upgrade_ops.ops.append(modify)
@@ -198,6 +199,8 @@ def _include(
     reflected: bool,
     compare_to: Any,
 ) -> bool:
+    if not ctx.has_object_filters:
+        return True  # no reflected object built just to be offered to one
     if isinstance(item, IndexModel) and item.is_constraint:
         type_ = "unique_constraint"
     return ctx.run_object_filters(item.obj, item.name, type_, reflected, compare_to)
@@ -239,7 +242,7 @@ def _compare_columns(
         conn_col = conn_t.columns.get(name)
         if conn_col is None:
             continue
-        if not ctx.run_object_filters(
+        if ctx.has_object_filters and not ctx.run_object_filters(
             meta_col.column, name, "column", False, conn_col.column
         ):
             continue
@@ -255,6 +258,8 @@ def _compare_columns(
             )
             continue
         alter = _compare_column(ctx, key, conn_col, meta_col)
+        if alter is None:
+            continue
         alter.modify_type = type_without_tracked_check(alter.modify_type, name, meta_t)
         if alter.has_changes():
             modify.ops.append(alter)
@@ -296,8 +301,24 @@ def _compare_column(
     key: tuple[str | None, str],
     conn: ColumnModel,
     meta: ColumnModel,
-) -> ops.AlterColumnOp:
+) -> ops.AlterColumnOp | None:
+    """The column's ALTER, or None when nothing differs and no column
+    comparator is registered (the reflected Column is then never built)."""
     normaliser = ctx.normaliser
+    hooks = comparators.has("column", ctx.dialect.name)
+    nullable_changed = conn.nullable != meta.nullable
+    type_changed = _types_differ(ctx, conn, meta)
+    # a generated column has no default of its own; a changed one is
+    # replaced as a whole (see compare_computed)
+    default_change = None
+    if conn.computed_sig is None and meta.computed_sig is None:
+        default_change = _default_or_identity_change(ctx, conn, meta)
+    comment_changed = normaliser.supports_comments and conn.comment != meta.comment
+    if not (
+        hooks or nullable_changed or type_changed or default_change or comment_changed
+    ):
+        return None
+
     conn_col, meta_col = conn.column, meta.column
     alter = ops.AlterColumnOp(
         key[1],
@@ -308,37 +329,35 @@ def _compare_column(
         existing_nullable=conn.nullable,
         existing_comment=conn.comment if normaliser.supports_comments else None,
     )
-
-    if conn.nullable != meta.nullable:
+    if nullable_changed:
         alter.modify_nullable = meta.nullable
-
-    if _types_differ(ctx, conn_col, meta_col):
+    if type_changed:
         alter.modify_type = meta_col.type
-
-    # a generated column has no default of its own; a changed one is
-    # replaced as a whole (see compare_computed)
-    if conn.computed_sig is None and meta.computed_sig is None:
-        _compare_default_or_identity(ctx, conn, meta, alter)
-
-    if normaliser.supports_comments and conn.comment != meta.comment:
+    if default_change == "identity":
+        alter.modify_server_default = meta_col.identity
+        if conn_col.identity is not None:
+            # what the downgrade restores
+            alter.existing_server_default = conn_col.identity
+    elif default_change == "default":
+        alter.modify_server_default = meta_col.server_default
+    if comment_changed:
         alter.modify_comment = meta.comment
-
     return _column_hooks(ctx, key, conn, meta, alter)
 
 
-def _compare_default_or_identity(
-    ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel, alter: ops.AlterColumnOp
-) -> None:
+def _default_or_identity_change(
+    ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel
+) -> str | None:
+    """ "identity", "default" or None: what of the server default changed."""
     if conn.identity is not None or meta.identity is not None:
         if ctx.normaliser.supports_identity and identity_differs(
             conn.identity, meta.identity
         ):
-            alter.modify_server_default = meta.column.identity
-            if conn.column.identity is not None:
-                # what the downgrade restores
-                alter.existing_server_default = conn.column.identity
-    elif _defaults_differ(ctx, conn, meta):
-        alter.modify_server_default = meta.column.server_default
+            return "identity"
+        return None
+    if _defaults_differ(ctx, conn, meta):
+        return "default"
+    return None
 
 
 def _column_hooks(
@@ -356,19 +375,18 @@ def _column_hooks(
     return alter
 
 
-def _types_differ(
-    ctx: AutogenContext, conn_col: sa.Column[Any], meta_col: sa.Column[Any]
-) -> bool:
+def _types_differ(ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel) -> bool:
     option = ctx.opts.get("compare_type", True)
     if option is False:
         return False
     if callable(option):
+        conn_col, meta_col = conn.column, meta.column
         verdict = option(
             ctx.migration_context, conn_col, meta_col, conn_col.type, meta_col.type
         )
         if verdict is not None:
             return bool(verdict)
-    return not ctx.normaliser.types_equivalent(conn_col.type, meta_col.type)
+    return not ctx.normaliser.types_equivalent(conn.type_, meta.type_)
 
 
 def _defaults_differ(ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel) -> bool:
@@ -540,7 +558,7 @@ def _compare_checks(
     for check in conn_t.checks:
         if check.name in meta_names:
             continue
-        if ctx.normaliser.is_generated_check_name(check.name, conn_t.table):
+        if ctx.normaliser.is_generated_check_name(check.name, conn_t.shape):
             continue
         if ctx.run_object_filters(
             check.obj, check.name, "check_constraint", True, None

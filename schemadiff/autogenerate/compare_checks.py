@@ -19,7 +19,7 @@ from schemadiff.ddl.normalise import Normaliser
 
 
 def condition_signature(normaliser: Normaliser, check: CheckModel) -> str:
-    sqltext: Any = check.obj.sqltext
+    sqltext: Any = check.condition
     text = getattr(sqltext, "text", None)
     if text is None:
         text = normaliser.compile_expression(sqltext)

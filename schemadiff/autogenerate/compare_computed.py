@@ -36,6 +36,6 @@ def computed_changed(
     normaliser: Normaliser, conn: ColumnModel, meta: ColumnModel
 ) -> bool:
     """The column became, stopped being, or is another generated column."""
-    if conn.column.computed is None and meta.column.computed is None:
+    if conn.computed_sig is None and meta.computed_sig is None:
         return False
     return _computed(normaliser, conn) != _computed(normaliser, meta)

@@ -7,16 +7,16 @@ index whose options differ is dropped and created again, as for a changed
 column list.
 
 DESC columns are compared as part of the column list; where SQLAlchemy's
-reflection doesn't read them (SQLite, MySQL/MariaDB) they are added to the
-reflected indexes by :func:`apply_reflected_sorting`.  Indexes the
+reflection doesn't read them (SQLite, MySQL/MariaDB) the dialect's catalog
+reader fills them in (see
+:meth:`~schemadiff.ddl.normalise.Normaliser.reflection_info`).  Indexes the
 reflection skips altogether (SQLite's on expressions) are added by
-:func:`apply_expression_indexes`."""
+:func:`apply_expression_indexes`; the reflected table's SQLAlchemy ``Table``
+is built for those tables only."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-
-import sqlalchemy as sa
 
 from schemadiff.autogenerate.model import (
     IndexModel,
@@ -33,56 +33,16 @@ if TYPE_CHECKING:
 def index_options_differ(
     normaliser: Normaliser, conn_i: IndexModel, meta_i: IndexModel
 ) -> bool:
-    if not isinstance(conn_i.obj, sa.Index) or not isinstance(meta_i.obj, sa.Index):
+    if conn_i.is_constraint or meta_i.is_constraint:
         return False  # unique constraints carry no such options here
-    return normaliser.index_options_signature(
-        conn_i.obj
-    ) != normaliser.index_options_signature(meta_i.obj)
+    return _options(normaliser, conn_i) != _options(normaliser, meta_i)
 
 
-def apply_reflected_sorting(
-    ctx: AutogenContext, conn: SchemaModel, schemas: list[str | None]
-) -> None:
-    """Give reflected indexes the DESC columns SQLAlchemy's reflection leaves
-    out on some backends (read by the dialect's normaliser, in a constant
-    number of statements per schema): their signature then matches a
-    model's ``col.desc()``, and their directives (a downgrade's
-    ``create_index``) keep the order."""
-    if ctx.connection is None:
-        return
-    normaliser = ctx.normaliser
-    for schema in schemas:
-        tables = {
-            key[1]: table for key, table in conn.tables.items() if key[0] == schema
-        }
-        if not tables:
-            continue
-        name = schema if schema is not None else ctx.default_schema
-        found = normaliser.read_index_sorting(ctx.connection, name, sorted(tables))
-        if not found:
-            continue
-        for (tname, iname), columns in found.items():
-            table = tables.get(tname)
-            if table is None:
-                continue
-            for entry in table.indexes:
-                if entry.name == iname and isinstance(entry.obj, sa.Index):
-                    _make_descending(normaliser, entry, columns)
-
-
-def _make_descending(
-    normaliser: Normaliser, entry: IndexModel, columns: set[str]
-) -> None:
-    index = entry.obj
-    exprs = list(entry.sig[0])
-    for pos, expr in enumerate(index.expressions):
-        if isinstance(expr, sa.Column) and expr.name in columns:
-            desc = expr.desc()
-            index.expressions[pos] = desc
-            exprs[pos] = normaliser.expression_signature(
-                normaliser.compile_expression(desc)
-            )
-    entry.sig = (tuple(exprs), *entry.sig[1:])
+def _options(normaliser: Normaliser, item: IndexModel) -> tuple[Any, ...]:
+    """The options signature; a reflected index has it from its catalog row."""
+    if item.options_sig is not None:
+        return item.options_sig
+    return normaliser.index_options_signature(item.obj)
 
 
 def apply_expression_indexes(

@@ -31,19 +31,22 @@ def compare_primary_keys(
     ctx: AutogenContext, conn_t: TableModel, meta_t: TableModel
 ) -> _DropsAndAdds:
     """The drop and the creation that turn the database's key into the model's."""
-    conn_pk = conn_t.table.primary_key
+    # the database's side from its catalog row: its Table is built only
+    # when the key changed
+    conn_cols, conn_name = conn_t.primary_key()
     meta_pk = meta_t.table.primary_key
-    conn_cols, meta_cols = _columns(conn_pk), _columns(meta_pk)
+    meta_cols = _columns(meta_pk)
     if not conn_cols and not meta_cols:
         return [], []
     normaliser = ctx.normaliser
     meta_name = normaliser.object_name(meta_pk) if meta_cols else None
-    conn_name = conn_pk.name if conn_cols else None
+    conn_name = conn_name if conn_cols else None
     same = conn_cols == meta_cols
     if same and normaliser.keeps_primary_key_name and meta_name is not None:
         same = conn_name == meta_name
     if same:
         return [], []
+    conn_pk = conn_t.table.primary_key
     if not ctx.run_object_filters(
         meta_pk, meta_name, "primary_key", False, conn_pk if conn_cols else None
     ):

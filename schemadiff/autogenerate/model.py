@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import schema as sa_schema
+from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy.sql import operators
 
 from schemadiff.ddl.normalise import Normaliser
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 TableKey = tuple[str | None, str]
 #: include_name-style filter: (name, type_, parent_names) -> bool
 NameFilter = Callable[[str | None, str, dict[str, Any]], bool]
+#: what reflection does to an index column for each sorting keyword
+_SORT_OPS = Inspector._index_sort_exprs
 
 
 @dataclass
@@ -42,6 +45,14 @@ class ColumnModel:
     computed_sig: str | None
     identity: dict[str, Any] | None
     comment: str | None
+    #: the column's type (a reflected column's, read without building the
+    #: Column); None means "ask ``column``"
+    type: Any = None
+
+    @property
+    def type_(self) -> Any:
+        """The column's type, without building a lazily reflected Column."""
+        return self.type if self.type is not None else self.column.type
 
 
 @dataclass
@@ -53,6 +64,9 @@ class IndexModel:
     unique: bool
     sig: tuple[Any, ...]
     is_constraint: bool = False
+    #: the dialect's index options in canonical form, worked out from the
+    #: catalog row of a reflected index; None means "ask ``obj``"
+    options_sig: tuple[Any, ...] | None = None
 
 
 @dataclass
@@ -76,6 +90,13 @@ class CheckModel:
     name: str
     type_bound: bool = False
     columns: tuple[str, ...] = ()
+    #: the condition as the catalog gave it; None means "ask ``obj``"
+    sqltext: Any = None
+
+    @property
+    def condition(self) -> Any:
+        """The condition, without building a lazily reflected constraint."""
+        return self.sqltext if self.sqltext is not None else self.obj.sqltext
 
 
 @dataclass
@@ -92,6 +113,26 @@ class TableModel:
     #: names of model indexes left out of the comparison (no columns): the
     #: database's index of that name is left out too
     uncompared_indexes: set[str] = field(default_factory=set)
+    #: every foreign key of the table, include_name filters or not (what the
+    #: backend's implicit indexes depend on); None means "the compared ones"
+    all_foreign_keys: list[ForeignKeyModel] | None = None
+    #: the primary key as (column names, name), read from the catalog row;
+    #: None means "ask ``table``"
+    pk: tuple[tuple[str, ...], str | None] | None = None
+
+    def primary_key(self) -> tuple[tuple[str, ...], str | None]:
+        """The primary key's column names and its name, as the object
+        (model or database) states them."""
+        if self.pk is not None:
+            return self.pk
+        pk = self.table.primary_key
+        return tuple(c.name for c in pk.columns), pk.name
+
+    @property
+    def shape(self) -> Any:
+        """What naming rules look at: the table's name and its columns'
+        names (the Table itself here)."""
+        return self.table
 
 
 @dataclass
@@ -219,6 +260,7 @@ def _build_table(
 
     unique_as_index = normaliser.unique_constraints_are_indexes
     declared: set[str] = set()
+    all_fks: list[ForeignKeyModel] = []
     for index in sorted(table.indexes, key=lambda i: i.name or ""):
         if not reflected and not index.expressions:
             # Index("ix_name") alone: no database can create it (CREATE INDEX
@@ -269,15 +311,15 @@ def _build_table(
                 model.uniques.append(entry)
         elif isinstance(constraint, sa.ForeignKeyConstraint):
             fname = constraint.name if reflected else normaliser.object_name(constraint)
-            if not included(fname, "foreign_key_constraint"):
-                continue
-            model.foreign_keys.append(
-                ForeignKeyModel(
-                    obj=constraint,
-                    name=fname,
-                    sig=_fk_signature(constraint, table, normaliser, default_schema),
-                )
+            fk = ForeignKeyModel(
+                obj=constraint,
+                name=fname,
+                sig=_fk_signature(constraint, table, normaliser, default_schema),
             )
+            all_fks.append(fk)
+            if included(fname, "foreign_key_constraint"):
+                model.foreign_keys.append(fk)
+    model.all_foreign_keys = all_fks
     model.checks = _build_checks(table, normaliser, reflected, included)
     return model
 
@@ -326,32 +368,35 @@ def drop_implicit_indexes(
     models never asked for them, and the key needs them while it stays.
 
     The normaliser is told which keys stay: those the models still have, and
-    those the comparison doesn't see (filtered out by name).
+    those the comparison doesn't see (filtered out by name).  Works on the
+    models alone, so no reflected Table is built for it.
     """
     for key, conn_t in conn.tables.items():
         meta_t = meta.tables.get(key)
-        declared: set[str | None] = set()
-        kept: list[sa.ForeignKeyConstraint] | None = None
-        if meta_t is not None:
-            declared = {i.name for i in meta_t.indexes}
+        if meta_t is not None and meta_t.uncompared_indexes:
             conn_t.indexes = [
                 i
                 for i in conn_t.indexes
                 if str(i.name) not in meta_t.uncompared_indexes
             ]
+        every_fk = conn_t.all_foreign_keys
+        if every_fk is None:
+            every_fk = conn_t.foreign_keys
+        if not every_fk:
+            continue
+        declared: set[str | None] = set()
+        dropped: set[int] = set()
+        if meta_t is not None:
+            declared = {i.name for i in meta_t.indexes}
             wanted = {fk.sig for fk in meta_t.foreign_keys}
-            dropped = [fk.obj for fk in conn_t.foreign_keys if fk.sig not in wanted]
-            kept = [
-                fkc
-                for fkc in conn_t.table.foreign_key_constraints
-                if not any(fkc is gone for gone in dropped)
-            ]
+            dropped = {id(fk) for fk in conn_t.foreign_keys if fk.sig not in wanted}
+        keys = [(fk.name, fk.sig[0], id(fk) not in dropped) for fk in every_fk]
         conn_t.indexes = [
             i
             for i in conn_t.indexes
             if i.is_constraint
             or i.name in declared
-            or not normaliser.is_implicit_index(i.obj, conn_t.table, kept)
+            or not normaliser.is_implicit_index_entry(i.name, i.unique, i.sig[0], keys)
         ]
 
 
@@ -493,3 +538,413 @@ def _fk_signature(
         bool(constraint.deferrable),
         (constraint.initially or "").upper() or None if constraint.deferrable else None,
     )
+
+
+# ------------------------------------------------------------------------------
+# The reflected side, straight from catalog rows
+# ------------------------------------------------------------------------------
+class TableLoader:
+    """Builds the SQLAlchemy Table of a reflected table on demand.
+
+    Only directives need SQLAlchemy objects (a dropped table's definition, a
+    column's existing type); tables that compare equal never get one.  The
+    loader is handed the catalog rows the models were built from, so the
+    Table it builds is exactly what eager reflection made.
+    """
+
+    def table(self, schema: str | None, name: str) -> sa.Table:  # pragma: no cover
+        raise NotImplementedError
+
+
+class CatalogTableModel(TableModel):
+    """A reflected :class:`TableModel` whose ``table`` is built on first use."""
+
+    def __init__(
+        self, loader: TableLoader, table_key: tuple[str | None, str], **kw: Any
+    ) -> None:
+        self._loader = loader
+        self._table_key = table_key
+        self._table: sa.Table | None = None
+        #: (schema, name) of every table a foreign key refers to, as reflected
+        self.referred: list[tuple[str | None, str]] = []
+        #: every reflected column's name, include_name filters or not
+        self.column_names: list[str] = []
+        super().__init__(table=None, **kw)  # type: ignore[arg-type]
+
+    @property
+    def shape(self) -> Any:
+        return _Shape(self._table_key[1], self.column_names)
+
+    @property  # type: ignore[override]
+    def table(self) -> sa.Table:
+        if self._table is None:
+            self._table = self._loader.table(*self._table_key)
+        return self._table
+
+    @table.setter
+    def table(self, value: sa.Table | None) -> None:
+        self._table = value
+
+
+class _Shape:
+    """A reflected table's name and column names, without the Table."""
+
+    __slots__ = ("name", "columns")
+
+    def __init__(self, name: str, column_names: list[str]) -> None:
+        self.name = name
+        self.columns = [sa.column(c) for c in column_names]
+
+
+class _TableRef:
+    """How a reflected column, index or key reaches its table's Table: through
+    the loader, not the table model (no reference cycles, so the models are
+    freed as soon as a comparison is done with them)."""
+
+    __slots__ = ("loader", "key")
+
+    def __init__(self, owner: CatalogTableModel) -> None:
+        self.loader = owner._loader
+        self.key = owner._table_key
+
+    @property
+    def table(self) -> sa.Table:
+        return self.loader.table(*self.key)
+
+
+class CatalogColumnModel(ColumnModel):
+    """A reflected column; its Column comes from the lazily built Table."""
+
+    def __init__(self, owner: CatalogTableModel, **kw: Any) -> None:
+        self._owner = _TableRef(owner)
+        super().__init__(column=None, **kw)  # type: ignore[arg-type]
+        #: the name in the database (the model's may be renamed)
+        self._db_name = self.name
+
+    @property  # type: ignore[override]
+    def column(self) -> sa.Column[Any]:
+        table = self._owner.table
+        found = table.c.get(self._db_name)
+        if found is None:
+            found = next(c for c in table.columns if c.name == self._db_name)
+        return found
+
+    @column.setter
+    def column(self, value: Any) -> None:
+        pass  # always read from the table
+
+
+class CatalogIndexModel(IndexModel):
+    """A reflected index or unique constraint, found in the Table on demand."""
+
+    def __init__(self, owner: CatalogTableModel, **kw: Any) -> None:
+        self._owner = _TableRef(owner)
+        super().__init__(obj=None, **kw)
+
+    @property  # type: ignore[override]
+    def obj(self) -> Any:
+        table = self._owner.table
+        columns = self.sig[0]
+        if self.is_constraint:
+            for const in table.constraints:
+                if (
+                    isinstance(const, sa.UniqueConstraint)
+                    and const.name == self.name
+                    and tuple(c.name for c in const.columns) == columns
+                ):
+                    return const
+        for index in table.indexes:
+            if index.name == self.name:
+                return index
+        raise LookupError(f"no reflected index {self.name!r} on {table.name}")
+
+    @obj.setter
+    def obj(self, value: Any) -> None:
+        pass
+
+
+class CatalogForeignKeyModel(ForeignKeyModel):
+    """A reflected foreign key, found in the Table on demand."""
+
+    def __init__(
+        self,
+        owner: CatalogTableModel,
+        normaliser: Normaliser,
+        default_schema: str | None,
+        **kw: Any,
+    ) -> None:
+        self._owner = _TableRef(owner)
+        self._normaliser = normaliser
+        self._default_schema = default_schema
+        super().__init__(obj=None, **kw)  # type: ignore[arg-type]
+
+    @property  # type: ignore[override]
+    def obj(self) -> sa.ForeignKeyConstraint:
+        table = self._owner.table
+        for fkc in table.foreign_key_constraints:
+            if fkc.name == self.name and self.sig == _fk_signature(
+                fkc, table, self._normaliser, self._default_schema
+            ):
+                return fkc
+        raise LookupError(f"no reflected foreign key {self.name!r} on {table.name}")
+
+    @obj.setter
+    def obj(self, value: Any) -> None:
+        pass
+
+
+class CatalogCheckModel(CheckModel):
+    """A reflected named CHECK, found in the Table on demand."""
+
+    def __init__(self, owner: CatalogTableModel, **kw: Any) -> None:
+        self._owner = _TableRef(owner)
+        super().__init__(obj=None, **kw)  # type: ignore[arg-type]
+
+    @property  # type: ignore[override]
+    def obj(self) -> sa.CheckConstraint:
+        table = self._owner.table
+        for const in table.constraints:
+            if isinstance(const, sa.CheckConstraint) and const.name == self.name:
+                return const
+        raise LookupError(f"no reflected check {self.name!r} on {table.name}")
+
+    @obj.setter
+    def obj(self, value: Any) -> None:
+        pass
+
+
+def catalog_table_model(
+    info: Any,
+    table_key: tuple[str | None, str],
+    normaliser: Normaliser,
+    default_schema: str | None,
+    loader: TableLoader,
+    name_filter: NameFilter | None = None,
+) -> CatalogTableModel:
+    """The model of one reflected table, read from the Inspector-style
+    reflection dicts in ``info`` (the ``_ReflectionInfo`` both SQLAlchemy's
+    ``get_multi_*`` and our catalog readers produce) without building any
+    SQLAlchemy schema object.
+
+    It mirrors, entry for entry and in the same order, what
+    :func:`build_model` makes from the Table ``Inspector.reflect_table``
+    would assemble from the same dicts.
+    """
+    schema_arg, name = table_key
+    schema = schema_key(schema_arg, default_schema)
+    parents = {
+        "schema_name": schema,
+        "table_name": name,
+        "schema_qualified_table_name": f"{schema}.{name}" if schema else name,
+    }
+
+    def included(obj_name: str | None, type_: str) -> bool:
+        if name_filter is None:
+            return True
+        return name_filter(obj_name, type_, parents)
+
+    comment_d = info.table_comment.get(table_key)
+    model = CatalogTableModel(
+        loader,
+        table_key,
+        schema=schema,
+        name=name,
+        comment=_none_if_empty(comment_d["text"] if comment_d else None),
+    )
+    column_names: set[str] = set()
+    for col_d in info.columns.get(table_key, ()):
+        cname = col_d["name"]
+        column_names.add(cname)
+        model.column_names.append(cname)
+        if included(cname, "column"):
+            model.columns[cname] = _catalog_column(model, col_d, normaliser)
+
+    unique_as_index = normaliser.unique_constraints_are_indexes
+    indexes = []
+    for index_d in info.indexes.get(table_key, ()):
+        entry = _catalog_index(model, index_d, column_names, normaliser)
+        if entry is not None:
+            indexes.append(entry)
+    indexes.sort(key=lambda i: i.name or "")
+    for entry in indexes:
+        if not included(entry.name, "index"):
+            continue
+        if unique_as_index and entry.unique:
+            if not included(entry.name, "unique_constraint"):
+                continue
+        model.indexes.append(entry)
+
+    constraints: list[tuple[str, Any]] = []
+    for const_d in info.unique_constraints.get(table_key, ()):
+        if const_d.get("duplicates_index"):
+            continue
+        cols = tuple(c for c in const_d["column_names"] if c in column_names)
+        entry = CatalogIndexModel(
+            model,
+            name=const_d["name"],
+            unique=True,
+            sig=(cols, None),
+            is_constraint=True,
+        )
+        constraints.append((const_d["name"] or "", entry))
+    all_fks: list[ForeignKeyModel] = []
+    for fk_d in info.foreign_keys.get(table_key, ()):
+        referred_schema = fk_d["referred_schema"]
+        model.referred.append(
+            (
+                referred_schema if referred_schema is not None else schema_arg,
+                fk_d["referred_table"],
+            )
+        )
+        options = fk_d.get("options") or {}
+        deferrable = options.get("deferrable")
+        fk = CatalogForeignKeyModel(
+            model,
+            normaliser,
+            default_schema,
+            name=fk_d["name"],
+            sig=(
+                tuple(fk_d["constrained_columns"]),
+                schema_key(referred_schema, default_schema),
+                fk_d["referred_table"],
+                tuple(fk_d["referred_columns"]),
+                normaliser.fk_action(options.get("ondelete")),
+                normaliser.fk_action(options.get("onupdate")),
+                bool(deferrable),
+                (
+                    (options.get("initially") or "").upper() or None
+                    if deferrable
+                    else None
+                ),
+            ),
+        )
+        all_fks.append(fk)
+        constraints.append((fk_d["name"] or "", fk))
+    constraints.sort(key=lambda pair: pair[0])
+    for _, entry in constraints:
+        if isinstance(entry, IndexModel):
+            if not included(entry.name, "unique_constraint"):
+                continue
+            (model.indexes if unique_as_index else model.uniques).append(entry)
+        elif included(entry.name, "foreign_key_constraint"):
+            model.foreign_keys.append(entry)
+    model.all_foreign_keys = all_fks
+
+    for check_d in info.check_constraints.get(table_key, ()):
+        cname = check_d.get("name")
+        if not cname or not included(cname, "check_constraint"):
+            continue
+        model.checks.append(
+            CatalogCheckModel(model, name=str(cname), sqltext=check_d["sqltext"])
+        )
+    model.checks.sort(key=lambda c: c.name)
+    pk_d = info.pk_constraint.get(table_key) or {}
+    model.pk = (
+        tuple(c for c in pk_d.get("constrained_columns") or () if c in column_names),
+        pk_d.get("name"),
+    )
+    return model
+
+
+def _catalog_column(
+    owner: CatalogTableModel, col_d: dict[str, Any], normaliser: Normaliser
+) -> ColumnModel:
+    computed = col_d.get("computed")
+    identity = col_d.get("identity")
+    computed_sig = None
+    if computed is not None:
+        computed_sig = normaliser.expression_signature(
+            normaliser.compile_expression(sa_schema.Computed(**computed).sqltext)
+        )
+    default_sig = None
+    if computed is None and identity is None:
+        text = normaliser.catalog_default_text(col_d.get("default"))
+        if text is not None and normaliser.is_implicit_default(text, None):
+            text = None
+        default_sig = normaliser.default_signature(text, None)
+    return CatalogColumnModel(
+        owner,
+        name=col_d["name"],
+        nullable=bool(col_d.get("nullable", True)),
+        default_sig=default_sig,
+        computed_sig=computed_sig,
+        identity=(
+            _identity_attrs(sa_schema.Identity(**identity))
+            if identity is not None
+            else None
+        ),
+        comment=_none_if_empty(col_d.get("comment")),
+        type=sa.types.to_instance(col_d["type"]),
+    )
+
+
+def _catalog_index(
+    owner: CatalogTableModel,
+    index_d: dict[str, Any],
+    column_names: set[str],
+    normaliser: Normaliser,
+) -> IndexModel | None:
+    if index_d.get("duplicates_constraint"):
+        return None
+    expressions = index_d.get("expressions")
+    sorting = index_d.get("column_sorting") or {}
+    exprs: list[str] = []
+    for pos, column in enumerate(index_d["column_names"]):
+        if column is None:
+            if not expressions:
+                return None  # reflection skips the index too
+            element: Any = sa.text(expressions[pos])
+        elif column not in column_names:
+            continue
+        else:
+            ops = [o for o in sorting.get(column, ()) if o in _SORT_OPS]
+            if not ops:
+                exprs.append(column)
+                continue
+            element = sa.column(column)
+            for option in ops:
+                element = _SORT_OPS[option](element)
+        exprs.append(
+            normaliser.expression_signature(normaliser.compile_expression(element))
+        )
+    where = normaliser.catalog_partial_where(index_d.get("dialect_options") or {})
+    where_sig = None
+    if where is not None:
+        where_sig = normaliser.expression_signature(
+            normaliser.compile_expression(where)
+        )
+    return CatalogIndexModel(
+        owner,
+        name=index_d["name"],
+        unique=bool(index_d["unique"]),
+        sig=(tuple(exprs), where_sig),
+        options_sig=normaliser.catalog_index_options_signature(
+            index_d["column_names"], index_d.get("dialect_options") or {}
+        ),
+    )
+
+
+def dependency_order(
+    keys: list[TableKey], refs: dict[TableKey, list[TableKey]]
+) -> list[TableKey]:
+    """``keys`` with referenced tables first; stable otherwise (cycles keep
+    the order they have)."""
+    present = set(keys)
+    ordered: list[TableKey] = []
+    done: set[Any] = set()
+    visiting: set[Any] = set()
+
+    def visit(key: Any) -> None:
+        if key in done or key in visiting:
+            return
+        visiting.add(key)
+        needs = {r for r in refs.get(key, ()) if r in present and r != key}
+        for dep in sorted(needs, key=lambda k: (k[0] or "", k[1])):
+            visit(dep)
+        visiting.discard(key)
+        done.add(key)
+        ordered.append(key)
+
+    for key in keys:
+        visit(key)
+    return ordered

@@ -27,7 +27,7 @@ Everything here is pure: models and directives in, models and directives out.
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -164,7 +164,7 @@ class _TypeSignatures:
     def __call__(self, col: ColumnModel) -> str | None:
         hit = self._cache.get(id(col))
         if hit is None or hit[0] is not col:
-            hit = (col, self.normaliser.type_signature(col.column.type))
+            hit = (col, self.normaliser.cached_type_signature(col.type_))
             self._cache[id(col)] = hit
         return hit[1]
 
@@ -183,7 +183,7 @@ def columns_alike(
     sig = normaliser if isinstance(normaliser, _TypeSignatures) else None
     if sig is None:
         return normaliser.types_equivalent(  # type: ignore[union-attr]
-            conn.column.type, meta.column.type
+            conn.type_, meta.type_
         )
     conn_sig, meta_sig = sig(conn), sig(meta)
     # as Normaliser.types_equivalent: no signature matches anything
@@ -357,12 +357,20 @@ def _rename_table(conn: SchemaModel, cand: RenameCandidate) -> None:
                 fk.sig = (*fk.sig[:2], cand.new, *fk.sig[3:])
 
 
+def _renamed(col: ColumnModel, name: str) -> ColumnModel:
+    """A copy of ``col`` under another name (its SQLAlchemy Column, the
+    database's, keeps the old one)."""
+    renamed = copy.copy(col)
+    renamed.name = name
+    return renamed
+
+
 def _rename_column(conn: SchemaModel, cand: RenameCandidate) -> None:
     assert cand.table is not None
     tmodel = conn.tables[(cand.schema, cand.table)]
     tmodel.columns = {
         (cand.new if name == cand.old else name): (
-            dataclasses.replace(col, name=cand.new) if name == cand.old else col
+            _renamed(col, cand.new) if name == cand.old else col
         )
         for name, col in tmodel.columns.items()
     }

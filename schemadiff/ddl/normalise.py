@@ -52,6 +52,22 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _SPACES = re.compile(r"\s+")
 #: one operand of a simple comparison: a literal, a (quoted) name or a number
 _OPERAND = r"('(?:[^']|'')*'|[\w.\"`:+-]+)"
+_MISSING = object()
+
+
+def add_index_sorting(
+    info: Any, schema: str | None, found: dict[tuple[str, str], set[str]]
+) -> None:
+    """Mark the DESC columns ``found`` (``{(table, index): columns}``) in the
+    reflected index dicts of ``info``, as reflection does where it reads them
+    itself: models and Tables built from ``info`` then both carry the order."""
+    for (table, index), columns in found.items():
+        for index_d in info.indexes.get((schema, table), ()):
+            if index_d["name"] == index:
+                sorting = dict(index_d.get("column_sorting") or {})
+                for column in columns:
+                    sorting[column] = ("desc",)
+                index_d["column_sorting"] = sorting
 
 
 def get_normaliser(dialect: Dialect) -> Normaliser:
@@ -157,6 +173,9 @@ class Normaliser:
         self._type_rewrites = [
             (re.compile(pattern), repl) for pattern, repl in self.type_rewrites
         ]
+        self._type_sigs: dict[Any, str | None] = {}
+        self._default_sigs: dict[str, str | None] = {}
+        self._index_option_sigs: dict[Any, tuple[Any, ...]] = {}
 
     # ------------------------------------------------------------------ schema
     @property
@@ -212,15 +231,21 @@ class Normaliser:
         schema: str | None,
         table_names: Sequence[str],
     ) -> Any:
-        """Everything about ``table_names``, via the Inspector's get_multi_* calls."""
+        """Everything about ``table_names``, via the Inspector's get_multi_*
+        calls, with the index sort order they leave out on some backends
+        (:meth:`read_index_sorting`) filled in as ``column_sorting``."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=sa_exc.SAWarning)
-            return inspector._get_reflection_info(
+            info = inspector._get_reflection_info(
                 schema,
                 filter_names=list(table_names),
                 kind=ObjectKind.TABLE,
                 scope=ObjectScope.DEFAULT,
             )
+        found = self.read_index_sorting(connection, schema, table_names)
+        if found:
+            add_index_sorting(info, schema, found)
+        return info
 
     # -------------------------------------------------------------- enum types
     def read_enums(
@@ -270,12 +295,29 @@ class Normaliser:
             text = pattern.sub(repl, text)
         return text
 
+    def cached_type_signature(self, type_: sqltypes.TypeEngine[Any]) -> str | None:
+        """:meth:`type_signature`, computed once per distinct type.
+
+        Thousands of columns share a handful of types (``VARCHAR(40)``,
+        ``INTEGER``); the key is the type's class and plain attributes, so
+        equal types share one compile.  Types whose state can't be hashed
+        (an Enum's member list) are compiled each time.
+        """
+        try:
+            key = (type_.__class__, frozenset(type_.__dict__.items()))
+            cached = self._type_sigs.get(key, _MISSING)
+        except TypeError:
+            return self.type_signature(type_)
+        if cached is _MISSING:
+            cached = self._type_sigs[key] = self.type_signature(type_)
+        return cached  # type: ignore[return-value]
+
     def types_equivalent(
         self, conn_type: sqltypes.TypeEngine[Any], meta_type: sqltypes.TypeEngine[Any]
     ) -> bool:
         """True when the database type is what the model's type creates."""
-        conn_sig = self.type_signature(conn_type)
-        meta_sig = self.type_signature(meta_type)
+        conn_sig = self.cached_type_signature(conn_type)
+        meta_sig = self.cached_type_signature(meta_type)
         if conn_sig is None or meta_sig is None:
             return True  # nothing to compare against
         return conn_sig == meta_sig
@@ -286,9 +328,8 @@ class Normaliser:
         default = column.server_default
         if not isinstance(default, sa_schema.DefaultClause):
             return None
-        compiler = self.sql_dialect.ddl_compiler(self.sql_dialect, None)
         try:
-            return compiler.get_column_default_string(column)
+            return self._ddl_compiler.get_column_default_string(column)
         except sa_exc.CompileError:
             arg = default.arg
             return arg if isinstance(arg, str) else str(arg)
@@ -301,12 +342,47 @@ class Normaliser:
         arg = default.arg
         return arg if isinstance(arg, str) else str(getattr(arg, "text", arg))
 
+    def catalog_default_text(self, default: Any) -> str | None:
+        """The server default text of a reflected column's ``default`` entry
+        (what :meth:`reflected_default_text` reads from the built Column)."""
+        if default is None:
+            return None
+        if isinstance(default, str):
+            return default
+        if isinstance(default, sa_schema.FetchedValue) and not isinstance(
+            default, sa_schema.DefaultClause
+        ):
+            return None
+        if isinstance(default, sa_schema.DefaultClause):
+            default = default.arg
+        return str(getattr(default, "text", default))
+
+    @property
+    def _ddl_compiler(self) -> Any:
+        """One DDL compiler for every model-side snippet rendered (defaults,
+        expressions), as one compiler renders a whole CREATE TABLE."""
+        compiler = self.__dict__.get("_ddl")
+        if compiler is None:
+            compiler = self.__dict__["_ddl"] = self.sql_dialect.ddl_compiler(
+                self.sql_dialect, None
+            )
+        return compiler
+
     def default_signature(
         self, text: str | None, column: sa.Column[Any] | None = None
     ) -> str | None:
-        """Canonical form of a server default so equal defaults compare equal."""
+        """Canonical form of a server default so equal defaults compare equal.
+
+        A pure function of ``text`` here, so each distinct text is worked out
+        once per comparison."""
         if text is None:
             return None
+        cached = self._default_sigs.get(text, _MISSING)
+        if cached is _MISSING:
+            cached = self._default_sigs[text] = self._default_signature(text)
+        return cached  # type: ignore[return-value]
+
+    def _default_signature(self, text: str) -> str | None:
         text = self.strip_casts(text)
         text = strip_outer_parens(text)
         if text.upper() == "NULL" or text == "":
@@ -427,6 +503,25 @@ class Normaliser:
         columns and the predicate."""
         return ()
 
+    def catalog_index_options_signature(
+        self, column_names: Sequence[str | None], dialect_options: dict[str, Any]
+    ) -> tuple[Any, ...]:
+        """:meth:`index_options_signature` of a reflected index, from its
+        catalog row (no Table needed).  Worked out on a detached Index once
+        per distinct set of options: thousands of indexes share a handful."""
+        key: Any = repr(sorted(dialect_options.items()))
+        if any(isinstance(v, int) for v in dialect_options.values()):
+            key = (key, tuple(column_names))  # e.g. one prefix length for all
+        cached = self._index_option_sigs.get(key)
+        if cached is None:
+            index = sa.Index(
+                "_reflected",
+                *(sa.column(c) for c in column_names if c is not None),
+                **dialect_options,
+            )
+            cached = self._index_option_sigs[key] = self.index_options_signature(index)
+        return cached
+
     def partial_index_where(self, index: sa.Index) -> Any:
         """The WHERE condition of a partial index (model or reflected); None
         for an index over the whole table."""
@@ -434,13 +529,20 @@ class Normaliser:
             return None
         return index.dialect_kwargs.get(self.partial_index_option)
 
+    def catalog_partial_where(self, dialect_options: dict[str, Any]) -> Any:
+        """The WHERE of a reflected index, from its ``dialect_options``."""
+        if self.partial_index_option is None:
+            return None
+        return dialect_options.get(self.partial_index_option)
+
     def compile_expression(self, expr: Any) -> str:
         """Render a model-side SQL expression the way DDL would show it."""
         if isinstance(expr, str):
             return expr
-        compiler = self.sql_dialect.ddl_compiler(self.sql_dialect, None)
         return str(
-            compiler.sql_compiler.process(expr, include_table=False, literal_binds=True)
+            self._ddl_compiler.sql_compiler.process(
+                expr, include_table=False, literal_binds=True
+            )
         )
 
     # ------------------------------------------------------------ constraints
@@ -475,7 +577,7 @@ class Normaliser:
         """The name ``drop_constraint`` should use for a reflected primary key."""
         return name
 
-    def is_implicit_default(self, text: str, column: sa.Column[Any]) -> bool:
+    def is_implicit_default(self, text: str, column: sa.Column[Any] | None) -> bool:
         """A default the backend adds by itself (serial sequences and the like)."""
         return False
 
@@ -492,6 +594,18 @@ class Normaliser:
         of them); an index that only served a key being dropped is not the
         backend's business any more.
         """
+        return False
+
+    def is_implicit_index_entry(
+        self,
+        name: str | None,
+        unique: bool,
+        columns: Sequence[Any],
+        keys: Sequence[tuple[str | None, tuple[str, ...], bool]],
+    ) -> bool:
+        """:meth:`is_implicit_index` on the schema model: an index by name,
+        uniqueness and columns, against the table's foreign keys given as
+        ``(name, columns, kept)``."""
         return False
 
     def is_implicit_check(self, name: str | None, sqltext: str) -> bool:
@@ -517,4 +631,4 @@ class Normaliser:
         rule = getattr(constraint, "_create_rule", None)
         if rule is None:
             return True
-        return bool(rule(self.sql_dialect.ddl_compiler(self.sql_dialect, None)))
+        return bool(rule(self._ddl_compiler))

@@ -140,15 +140,31 @@ class MySQLNormaliser(Normaliser):
         # (InnoDB refuses to drop it anyway).  The index of a key being
         # dropped counts only when named after the key, since dropping the
         # key drops that one too; any other must be dropped after the key.
-        if index.unique:
-            return False
         columns = [getattr(c, "name", None) for c in index.expressions]
-        for fk in table.foreign_key_constraints:
-            if columns[: len(fk.column_keys)] != list(fk.column_keys):
+        keys = [
+            (
+                fk.name,
+                tuple(fk.column_keys),
+                kept_keys is None or any(key is fk for key in kept_keys),
+            )
+            for fk in table.foreign_key_constraints
+        ]
+        return self.is_implicit_index_entry(index.name, index.unique, columns, keys)
+
+    def is_implicit_index_entry(
+        self,
+        name: str | None,
+        unique: bool,
+        columns: Sequence[Any],
+        keys: Sequence[tuple[str | None, tuple[str, ...], bool]],
+    ) -> bool:
+        if unique:
+            return False
+        columns = list(columns)
+        for key_name, key_columns, kept in keys:
+            if columns[: len(key_columns)] != list(key_columns):
                 continue
-            if fk.name == index.name:
-                return True
-            if kept_keys is None or any(key is fk for key in kept_keys):
+            if key_name == name or kept:
                 return True
         return False
 
@@ -283,12 +299,20 @@ class _MariaDBCatalog:
     ) -> None:
         rows = self._rows(
             "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, "
-            "INDEX_TYPE FROM information_schema.STATISTICS "
+            "INDEX_TYPE, COLLATION FROM information_schema.STATISTICS "
             "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME IN :names "
             "ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
         )
         grouped: dict[tuple[str, str], dict[str, Any]] = {}
-        for table_name, index_name, non_unique, column, sub_part, index_type in rows:
+        for (
+            table_name,
+            index_name,
+            non_unique,
+            column,
+            sub_part,
+            index_type,
+            collation,
+        ) in rows:
             if table_name not in self.keys:
                 continue
             entry = grouped.setdefault(
@@ -298,9 +322,13 @@ class _MariaDBCatalog:
                     "columns": [],
                     "lengths": {},
                     "type": index_type,
+                    "desc": {},
                 },
             )
             entry["columns"].append(column)
+            if collation == "D":
+                # the sort order SQLAlchemy's reflection doesn't read
+                entry["desc"][column] = ("desc",)
             # a SPATIAL index's SUB_PART (32) is the server's, never declared
             if sub_part is not None and index_type != "SPATIAL":
                 entry["lengths"][column] = int(sub_part)
@@ -315,6 +343,8 @@ class _MariaDBCatalog:
                 "column_names": entry["columns"],
                 "unique": entry["unique"],
             }
+            if entry["desc"]:
+                index["column_sorting"] = entry["desc"]
             options: dict[str, Any] = {}
             if entry["type"] in ("FULLTEXT", "SPATIAL"):
                 options[f"{prefix}_prefix"] = entry["type"]

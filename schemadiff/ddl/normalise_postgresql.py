@@ -94,7 +94,7 @@ class PostgresqlNormaliser(Normaliser):
             for is_literal, chunk in split_literals(text)
         )
 
-    def is_implicit_default(self, text: str, column: sa.Column[Any]) -> bool:
+    def is_implicit_default(self, text: str, column: sa.Column[Any] | None) -> bool:
         # SERIAL columns carry nextval('<table>_<col>_seq'::regclass)
         return text.strip().lower().startswith("nextval(")
 

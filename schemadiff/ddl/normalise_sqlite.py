@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection
+from sqlalchemy.engine.reflection import Inspector
 
 from schemadiff.ddl import sqlite_catalog
 from schemadiff.ddl.normalise import Normaliser
+from schemadiff.ddl.reader_sqlite import SQLiteCatalog
+
+log = logging.getLogger(__name__)
 
 
 class SqliteNormaliser(Normaliser):
@@ -23,6 +29,23 @@ class SqliteNormaliser(Normaliser):
         (r"^DECIMAL", "NUMERIC"),
         (r"^DOUBLE PRECISION$", "DOUBLE"),
     )
+
+    def reflection_info(
+        self,
+        connection: Connection,
+        inspector: Inspector,
+        schema: str | None,
+        table_names: Sequence[str],
+    ) -> Any:
+        # five statements for the whole schema (DESC columns included)
+        # instead of ten per table; an SQLite without table-valued pragmas or
+        # json_each (older than 3.16, or built without JSON1) gets
+        # SQLAlchemy's per-table reads plus read_index_sorting
+        try:
+            return SQLiteCatalog(self.dialect, connection, schema, table_names).read()
+        except sa_exc.OperationalError as err:
+            log.debug("batched SQLite catalog read unavailable (%s)", err)
+            return super().reflection_info(connection, inspector, schema, table_names)
 
     def read_index_sorting(
         self, connection: Connection, schema: str | None, table_names: Sequence[str]

@@ -57,16 +57,16 @@ def count_statements(url: str, md: sa.MetaData) -> tuple[int, list[Any]]:
     return len(statements), result
 
 
-def test_statement_count_independent_of_table_count(server_backend):
-    engine = server_backend.engine
+def test_statement_count_independent_of_table_count(backend):
+    engine = backend.engine
     big = wide_metadata(500)
     names = sorted(big.tables)
     create_tables(engine, big, names[:50])
     small = wide_metadata(50)
-    count_50, diffs_50 = count_statements(server_backend.url, small)
+    count_50, diffs_50 = count_statements(backend.url, small)
 
     create_tables(engine, big, names[50:])
-    count_500, diffs_500 = count_statements(server_backend.url, big)
+    count_500, diffs_500 = count_statements(backend.url, big)
 
     assert diffs_50 == []
     assert diffs_500 == []
