@@ -87,8 +87,10 @@ def test_batch_reader_matches_per_table_reflection(tmp_path: Path) -> None:
         )
         got = SQLiteCatalog(conn.dialect, conn, None, names).read()
     engine.dispose()
-    assert _comparable(got) == _comparable(expected)
     child = got.indexes[(None, "Child Table")]
+    # the DESC order SQLAlchemy's per-table reflection doesn't read
+    assert child[1].pop("column_sorting") == {"pa": ("desc",)}
+    assert _comparable(got) == _comparable(expected)
     assert [i["name"] for i in child] == ["ix_child_partial", "ix_child_two"]
     assert str(child[0]["dialect_options"]["sqlite_where"]) == "amount > 5"
     assert sorted(
