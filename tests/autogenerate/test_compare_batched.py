@@ -31,8 +31,22 @@ def wide_metadata(count: int) -> sa.MetaData:
 
 
 def create_tables(engine: sa.Engine, md: sa.MetaData, names: list[str]) -> None:
+    """Create ``names`` in one transaction; where the driver takes a script
+    (sqlite3, which otherwise commits each DDL statement on its own), as one
+    script."""
     with engine.begin() as conn:
-        md.create_all(conn, tables=[md.tables[n] for n in names], checkfirst=False)
+        driver = conn.connection.driver_connection
+        if not hasattr(driver, "executescript"):
+            md.create_all(conn, tables=[md.tables[n] for n in names], checkfirst=False)
+            return
+        ddl = []
+        for name in names:
+            table = md.tables[name]
+            ddl.append(str(sa.schema.CreateTable(table).compile(conn)))
+            ddl.extend(
+                str(sa.schema.CreateIndex(i).compile(conn)) for i in table.indexes
+            )
+        driver.executescript("BEGIN;\n" + ";\n".join(ddl) + ";\nCOMMIT;")
 
 
 def count_statements(url: str, md: sa.MetaData) -> tuple[int, list[Any]]:
