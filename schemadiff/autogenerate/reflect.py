@@ -72,10 +72,16 @@ def reflect_database(
     loader = _CatalogTables(inspector)
     models: dict[TableKey, CatalogTableModel] = {}
     for schema in schemas:
-        names = _included_tables(ctx, inspector, schema, version_table, version_schema)
+        every = inspector.get_table_names(schema=schema)
+        names = _included_tables(ctx, every, schema, version_table, version_schema)
         if not names:
             continue
-        info = normaliser.reflection_info(connection, inspector, schema, names)
+        # nothing filtered out but the version table: the catalog is read
+        # without a list of names (no 500-name IN lists to send and match)
+        complete = len(names) >= len(every) - 1
+        info = normaliser.reflection_info(
+            connection, inspector, schema, names, complete=complete
+        )
         for name in names:
             key = (schema, name)
             loader.add(key, info)
@@ -104,14 +110,14 @@ def reflect_database(
 
 def _included_tables(
     ctx: AutogenContext,
-    inspector: Any,
+    every: list[str],
     schema: str | None,
     version_table: str,
     version_schema: str | None,
 ) -> list[str]:
     """The schema's table names include_name lets through (version table out)."""
     names = []
-    for name in inspector.get_table_names(schema=schema):
+    for name in every:
         if name == version_table and schema == version_schema:
             continue
         parents = {"schema_name": schema}
@@ -139,7 +145,8 @@ def _reflect_eagerly(
     metadata = sa.MetaData()
     tables: list[sa.Table] = []
     for schema in schemas:
-        names = _included_tables(ctx, inspector, schema, version_table, version_schema)
+        every = inspector.get_table_names(schema=schema)
+        names = _included_tables(ctx, every, schema, version_table, version_schema)
         tables.extend(
             ctx.normaliser.reflect_tables(
                 ctx.connection, inspector, schema, names, metadata

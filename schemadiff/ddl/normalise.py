@@ -230,15 +230,20 @@ class Normaliser:
         inspector: Inspector,
         schema: str | None,
         table_names: Sequence[str],
+        complete: bool = False,
     ) -> Any:
         """Everything about ``table_names``, via the Inspector's get_multi_*
         calls, with the index sort order they leave out on some backends
-        (:meth:`read_index_sorting`) filled in as ``column_sorting``."""
+        (:meth:`read_index_sorting`) filled in as ``column_sorting``.
+
+        ``complete`` says the names are all the schema's tables but at most
+        one: the catalog may then be read for all of them, without sending
+        the list (the extra table's rows are ignored)."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=sa_exc.SAWarning)
             info = inspector._get_reflection_info(
                 schema,
-                filter_names=list(table_names),
+                filter_names=None if complete else list(table_names),
                 kind=ObjectKind.TABLE,
                 scope=ObjectScope.DEFAULT,
             )

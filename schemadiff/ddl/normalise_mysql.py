@@ -32,6 +32,8 @@ from schemadiff.ddl.normalise import Normaliser
 
 _INTS = r"(TINYINT|SMALLINT|MEDIUMINT|INT|INTEGER|BIGINT)"
 _GENERATED_CHECK = re.compile(r"^CONSTRAINT_\d+$")
+#: a catalog query's table-name filter, dropped when every table is wanted
+_NAMES_FILTER = re.compile(r"\s+AND\s+(?:\w+\.)?TABLE_NAME IN :names")
 
 
 class MySQLNormaliser(Normaliser):
@@ -120,11 +122,14 @@ class MySQLNormaliser(Normaliser):
         inspector: Inspector,
         schema: str | None,
         table_names: Sequence[str],
+        complete: bool = False,
     ) -> Any:
         if not getattr(self.dialect, "is_mariadb", False):
             # MySQL's catalog spells defaults differently; use SQLAlchemy's path
-            return super().reflection_info(connection, inspector, schema, table_names)
-        return _MariaDBCatalog(self, connection, schema, table_names).read()
+            return super().reflection_info(
+                connection, inspector, schema, table_names, complete
+            )
+        return _MariaDBCatalog(self, connection, schema, table_names, complete).read()
 
     def is_implicit_index(
         self,
@@ -189,8 +194,10 @@ class _MariaDBCatalog:
         connection: Connection,
         schema: str | None,
         table_names: Sequence[str],
+        complete: bool = False,
     ) -> None:
         self.normaliser = normaliser
+        self.complete = complete
         self.dialect = normaliser.dialect
         self.connection = connection
         self.schema = schema
@@ -199,6 +206,11 @@ class _MariaDBCatalog:
         self.keys = {name: (schema, name) for name in self.names}
 
     def _rows(self, sql: str) -> Any:
+        if self.complete:
+            # every table of the schema is wanted (but one, ignored below)
+            return self.connection.execute(
+                sa.text(_NAMES_FILTER.sub("", sql)), {"schema": self.actual_schema}
+            ).all()
         stmt = sa.text(sql).bindparams(sa.bindparam("names", expanding=True))
         return self.connection.execute(
             stmt, {"schema": self.actual_schema, "names": self.names}

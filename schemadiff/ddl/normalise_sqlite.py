@@ -36,6 +36,7 @@ class SqliteNormaliser(Normaliser):
         inspector: Inspector,
         schema: str | None,
         table_names: Sequence[str],
+        complete: bool = False,
     ) -> Any:
         # five statements for the whole schema (DESC columns included)
         # instead of ten per table; an SQLite without table-valued pragmas or
@@ -45,7 +46,9 @@ class SqliteNormaliser(Normaliser):
             return SQLiteCatalog(self.dialect, connection, schema, table_names).read()
         except sa_exc.OperationalError as err:
             log.debug("batched SQLite catalog read unavailable (%s)", err)
-            return super().reflection_info(connection, inspector, schema, table_names)
+            return super().reflection_info(
+                connection, inspector, schema, table_names, complete
+            )
 
     def read_index_sorting(
         self, connection: Connection, schema: str | None, table_names: Sequence[str]

@@ -220,6 +220,31 @@ class SQLiteCatalog:
             for match in _INLINE_UNIQUE.finditer(line):
                 yield None, list(columns_of(match.group(1) or match.group(2)))
 
+    def _resolve_type_affinity(self, type_: str) -> Any:
+        """SQLAlchemy's type for a declared type, parsed once per spelling:
+        thousands of columns share a handful (each gets its own copy)."""
+        found = self.types.get(type_)
+        if found is None:
+            found = self.types[type_] = type(self.dialect)._resolve_type_affinity(
+                self.reader, type_
+            )
+        if isinstance(found, sa.types.SchemaType):
+            return copy.copy(found)  # attaches to its column: one each
+        return found
+
+    def get_columns(
+        self, connection: Any, table_name: str, schema: Any = None, **kw: Any
+    ) -> list[dict[str, Any]]:
+        """SQLAlchemy's column dicts, worked out once per table (its primary
+        key reflection asks for them again)."""
+        key = (schema, table_name)
+        found = self.columns.get(key)
+        if found is None:
+            found = self.columns[key] = type(self.dialect).get_columns(
+                self.reader, connection, table_name, schema=schema, **kw
+            )
+        return found
+
     # ------------------------------------------------------------ reflection
     def read(self) -> _ReflectionInfo:
         """The tables as the Inspector's ``get_multi_*`` calls would give them."""
@@ -233,6 +258,12 @@ class SQLiteCatalog:
         reader.get_unique_constraints = (  # type: ignore[method-assign]
             self.get_unique_constraints
         )
+        reader._resolve_type_affinity = (  # type: ignore[method-assign]
+            self._resolve_type_affinity
+        )
+        reader.get_columns = self.get_columns  # type: ignore[method-assign]
+        self.types: dict[str, Any] = {}
+        self.columns: dict[Any, list[dict[str, Any]]] = {}
         conn, schema = self.connection, self.schema
         info = _ReflectionInfo(
             columns={},
@@ -245,12 +276,13 @@ class SQLiteCatalog:
             table_options={},
             unreflectable={},
         )
-        cache: dict[Any, Any] = {}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=sa_exc.SAWarning)
             for name in self.names:
                 key = (schema, name)
-                kw = {"schema": schema, "info_cache": cache}
+                # no info_cache: every catalog read below is a dict lookup
+                # already, and the cache's keys cost more than the reads
+                kw = {"schema": schema}
                 columns = reader.get_columns(conn, name, **kw)
                 for column in columns:
                     if isinstance(column["type"], type):
