@@ -52,9 +52,6 @@ import sqlalchemy as sa
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from schemadiff.autogenerate import compare_metadata  # noqa: E402
-from schemadiff.runtime.migration import MigrationContext  # noqa: E402
-
 POSTGRESQL_URL = os.environ.get(
     "SCHEMADIFF_TEST_POSTGRESQL_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
 )
@@ -117,8 +114,28 @@ class Scratch:
         word = "SCHEMA" if self.backend == "postgresql" else "DATABASE"
         cascade = " CASCADE" if self.backend == "postgresql" else ""
         with self.admin.connect() as conn:
+            if self.backend == "postgresql":
+                # 25 tables per statement, referencing ones first: one DROP
+                # SCHEMA of 2,000 tables runs out of (shared) lock slots
+                names = sorted(
+                    sa.inspect(conn).get_table_names(schema=self.name), reverse=True
+                )
+                for start in range(0, len(names), 25):
+                    listed = ", ".join(
+                        f'{self.name}."{n}"' for n in names[start : start + 25]
+                    )
+                    conn.execute(sa.text(f"DROP TABLE IF EXISTS {listed} CASCADE"))
             conn.execute(sa.text(f"DROP {word} IF EXISTS {self.name}{cascade}"))
         self.admin.dispose()
+
+
+def create(engine: sa.Engine, md: sa.MetaData) -> None:
+    """Create the tables 200 per transaction (PostgreSQL runs out of lock
+    slots creating 2,000 tables in one)."""
+    tables = md.sorted_tables
+    for start in range(0, len(tables), 200):
+        with engine.begin() as conn:
+            md.create_all(conn, tables=tables[start : start + 200], checkfirst=False)
 
 
 # ----------------------------------------------------------------- the floor
@@ -198,6 +215,11 @@ def floor_compare(backend: str) -> Callable[[sa.Connection], Any]:
 
 # ------------------------------------------------------------ the two tools
 def schemadiff_compare(md: sa.MetaData) -> Callable[[sa.Connection], Any]:
+    # imported here: the --check projects import this module for schema()
+    # alone, and Alembic's process must not pay for importing schemadiff
+    from schemadiff.autogenerate import compare_metadata
+    from schemadiff.runtime.migration import MigrationContext
+
     def run(conn: sa.Connection) -> Any:
         ctx = MigrationContext.configure(connection=conn, opts=dict(OPTS))
         return compare_metadata(ctx, md)
@@ -252,8 +274,7 @@ def bench_size(
     scratch = Scratch(backend)
     try:
         engine = sa.create_engine(scratch.url)
-        with engine.begin() as conn:
-            md.create_all(conn, checkfirst=False)
+        create(engine, md)
         tools: list[tuple[str, Callable[[sa.Connection], Any]]] = [
             ("floor", floor_compare(backend)),
             ("schemadiff", schemadiff_compare(md)),
@@ -317,18 +338,28 @@ def _project(tool: str, url: str, tables: int, root: Path) -> Path:
     ini.write_text(text)
     env = project / "migrations" / "env.py"
     bench_dir = os.path.dirname(os.path.abspath(__file__))
-    env.write_text(
-        env.read_text().replace(
-            "target_metadata = None\n",
-            f"import sys\nsys.path.insert(0, {bench_dir!r})\n"
-            "from bench_autogenerate import schema\n"
-            f"target_metadata = schema({tables})\n",
-        )
+    text = env.read_text().replace(
+        "target_metadata = None\n",
+        f"import sys\nsys.path.insert(0, {bench_dir!r})\n"
+        "from bench_autogenerate import schema\n"
+        f"target_metadata = schema({tables})\n",
     )
+    if tool == "schemadiff":
+        # both tools share the database: the table Alembic's check leaves
+        # there is this project's version table too, so neither reports it
+        online = (
+            "context.configure(connection=connection, target_metadata=target_metadata)"
+        )
+        assert online in text
+        text = text.replace(
+            online,
+            online[:-1] + ', version_table="alembic_version")',
+        )
+    env.write_text(text)
     return project
 
 
-def _run_check(tool: str, project: Path) -> tuple[float, float, int]:
+def _run_check(tool: str, project: Path) -> tuple[float, float, int, str]:
     module = "schemadiff" if tool == "schemadiff" else "alembic"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -338,7 +369,8 @@ def _run_check(tool: str, project: Path) -> tuple[float, float, int]:
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, proc.returncode
+    last = (proc.stderr + proc.stdout).decode(errors="replace").strip()
+    return wall, cpu, proc.returncode, last.splitlines()[-1] if last else ""
 
 
 def bench_check(backend: str, tables: int, runs: int) -> None:
@@ -346,9 +378,23 @@ def bench_check(backend: str, tables: int, runs: int) -> None:
     scratch = Scratch(backend)
     try:
         engine = sa.create_engine(scratch.url)
-        with engine.begin() as conn:
-            md.create_all(conn, checkfirst=False)
+        create(engine, md)
         engine.dispose()
+        # both tools start from bytecode, as pip leaves an installed package
+        # (the editable schemadiff has none while PYTHONDONTWRITEBYTECODE is set)
+        import schemadiff
+
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "compileall",
+                "-q",
+                os.path.dirname(schemadiff.__file__),
+                os.path.dirname(os.path.abspath(__file__)),
+            ],
+            check=True,
+        )
         with tempfile.TemporaryDirectory() as tmp:
             tools = ["schemadiff", "alembic"]
             projects = {t: _project(t, scratch.url, tables, Path(tmp)) for t in tools}
@@ -357,7 +403,9 @@ def bench_check(backend: str, tables: int, runs: int) -> None:
             codes: dict[str, int] = {}
             for i in range(runs):
                 for tool in tools if i % 2 == 0 else tools[::-1]:
-                    wall, cpu, codes[tool] = _run_check(tool, projects[tool])
+                    wall, cpu, codes[tool], last = _run_check(tool, projects[tool])
+                    if codes[tool]:
+                        print(f"  {tool} check exited {codes[tool]}: {last}")
                     walls[tool].append(wall)
                     cpus[tool].append(cpu)
             w = {t: statistics.median(walls[t]) for t in tools}

@@ -15,6 +15,7 @@ Spellings reconciled here: integer display widths (``int(11)``), ``BOOL`` as
 
 from __future__ import annotations
 
+import copy
 import re
 import warnings
 from collections.abc import Sequence
@@ -262,6 +263,7 @@ class _MariaDBCatalog:
             "ORDER BY TABLE_NAME, ORDINAL_POSITION"
         )
         parser = self.dialect._tabledef_parser
+        types: dict[str, Any] = {}
         for (
             table_name,
             name,
@@ -275,14 +277,19 @@ class _MariaDBCatalog:
         ) in rows:
             if table_name not in self.keys:
                 continue
-            state = ReflectedState()
-            quoted = name.replace("`", "``")
-            with warnings.catch_warnings():
-                # a type SQLAlchemy doesn't know (GEOMETRY) comes back as
-                # NullType, compared as "no change", as on SQLAlchemy's path
-                warnings.simplefilter("ignore", category=sa_exc.SAWarning)
-                parser._parse_column(f"  `{quoted}` {column_type}", state)
-            type_ = state.columns[0]["type"] if state.columns else sqltypes.NULLTYPE
+            # parsed once per spelling: thousands of columns share a handful
+            type_ = types.get(column_type)
+            if type_ is None:
+                state = ReflectedState()
+                with warnings.catch_warnings():
+                    # a type SQLAlchemy doesn't know (GEOMETRY) comes back as
+                    # NullType, compared as "no change", as on SQLAlchemy's path
+                    warnings.simplefilter("ignore", category=sa_exc.SAWarning)
+                    parser._parse_column(f"  `c` {column_type}", state)
+                type_ = state.columns[0]["type"] if state.columns else sqltypes.NULLTYPE
+                types[column_type] = type_
+            if isinstance(type_, sqltypes.SchemaType):
+                type_ = copy.copy(type_)  # attaches to its column: one each
             extra = (extra or "").lower()
             column: dict[str, Any] = {
                 "name": name,
