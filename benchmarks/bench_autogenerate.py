@@ -65,6 +65,8 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 OPTS = {"compare_type": True, "compare_server_default": True}
+#: the interpreter each tool's whole-process check runs with (--check)
+PYTHON = {"schemadiff": sys.executable, "alembic": sys.executable}
 
 
 def schema(tables: int) -> sa.MetaData:
@@ -243,10 +245,12 @@ def alembic_compare(md: sa.MetaData) -> Callable[[sa.Connection], Any] | None:
 
 def measure(
     engine: sa.Engine, run: Callable[[sa.Connection], Any], traced: bool = False
-) -> tuple[int, float, int, Any]:
-    """Statements, seconds and peak traced bytes of ``run`` on a fresh
-    connection (caches of the dialect stay warm between runs, as in a
-    long-lived process)."""
+) -> tuple[int, float, int, Any, float]:
+    """Statements, seconds, peak traced bytes, result and this process's CPU
+    seconds of ``run`` on a fresh connection (caches of the dialect stay warm
+    between runs, as in a long-lived process).  On a shared, loaded machine
+    the CPU seconds are the steadier figure; they leave out the server's
+    work, which is most of the floor on PostgreSQL and MariaDB."""
     count = 0
 
     def record(*_: Any) -> None:
@@ -258,13 +262,15 @@ def measure(
         if traced:
             tracemalloc.start()
         start = time.perf_counter()
+        cpu_start = time.process_time()
         result = run(conn)
+        cpu = time.process_time() - cpu_start
         elapsed = time.perf_counter() - start
         peak = 0
         if traced:
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
-    return count, elapsed, peak, result
+    return count, elapsed, peak, result, cpu
 
 
 def bench_size(
@@ -282,16 +288,20 @@ def bench_size(
         alembic = alembic_compare(md)
         if alembic is not None:
             tools.append(("alembic", alembic))
-        results: dict[str, dict[str, Any]] = {name: {"times": []} for name, _ in tools}
+        results: dict[str, dict[str, Any]] = {
+            name: {"times": [], "cpu": []} for name, _ in tools
+        }
         for name, run in tools:  # warm-up: imports, dialect caches
-            count, _, _, diffs = measure(engine, run)
+            count, _, _, diffs, _ = measure(engine, run)
             if name == "floor":  # its driver-level queries bypass the event
                 count = len(FLOOR_SQL[backend])
             results[name].update(statements=count, diffs=len(diffs))
         for i in range(runs):
             shift = i % len(tools)
             for name, run in tools[shift:] + tools[:shift]:
-                results[name]["times"].append(measure(engine, run)[1])
+                _, elapsed, _, _, cpu = measure(engine, run)
+                results[name]["times"].append(elapsed)
+                results[name]["cpu"].append(cpu)
         for name, run in tools:
             results[name]["peak"] = measure(engine, run, traced=True)[2]
         engine.dispose()
@@ -302,14 +312,16 @@ def bench_size(
 
 def print_size(backend: str, tables: int, results: dict[str, dict[str, Any]]) -> None:
     median = {name: statistics.median(r["times"]) for name, r in results.items()}
+    cpu = {name: statistics.median(r["cpu"]) for name, r in results.items()}
     for name, r in results.items():
         extra = ""
         if name == "schemadiff":
             extra = f"  {median[name] / median['floor']:.2f}x floor"
             if "alembic" in median:
                 extra += f"  {median[name] / median['alembic']:.3f}x alembic"
+                extra += f" (cpu {cpu[name] / cpu['alembic']:.3f}x)"
         print(
-            f"{backend:<11}{tables:>7}  {name:<11}{median[name]:>9.3f}"
+            f"{backend:<11}{tables:>7}  {name:<11}{median[name]:>9.3f}{cpu[name]:>8.3f}"
             f"{r['statements']:>11}{r['peak'] / 1e6:>10.1f}{r['diffs']:>7}{extra}"
         )
 
@@ -320,7 +332,7 @@ def _project(tool: str, url: str, tables: int, root: Path) -> Path:
     benchmark schema."""
     project = root / tool
     project.mkdir()
-    python = sys.executable
+    python = PYTHON[tool]
     module = "schemadiff" if tool == "schemadiff" else "alembic"
     subprocess.run(
         [python, "-m", module, "init", "migrations"],
@@ -344,17 +356,20 @@ def _project(tool: str, url: str, tables: int, root: Path) -> Path:
         "from bench_autogenerate import schema\n"
         f"target_metadata = schema({tables})\n",
     )
-    if tool == "schemadiff":
-        # both tools share the database: the table Alembic's check leaves
-        # there is this project's version table too, so neither reports it
-        online = (
-            "context.configure(connection=connection, target_metadata=target_metadata)"
-        )
-        assert online in text
-        text = text.replace(
-            online,
-            online[:-1] + ', version_table="alembic_version")',
-        )
+    # the same comparison for both (each template has its own defaults), and
+    # both tools share the database: the table Alembic's check leaves there
+    # is schemadiff's version table too, so neither reports it
+    extra = {
+        "schemadiff": 'version_table="alembic_version"',  # defaults: on already
+        "alembic": "compare_server_default=True",
+    }[tool]
+    text, found = re.subn(
+        r"(connection=connection,\s*target_metadata=target_metadata)",
+        r"\1, " + extra,
+        text,
+        count=1,
+    )
+    assert found, f"no online context.configure() in {tool}'s env.py"
     env.write_text(text)
     return project
 
@@ -364,7 +379,7 @@ def _run_check(tool: str, project: Path) -> tuple[float, float, int, str]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", module, "check"], cwd=project, capture_output=True
+        [PYTHON[tool], "-m", module, "check"], cwd=project, capture_output=True
     )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -386,7 +401,7 @@ def bench_check(backend: str, tables: int, runs: int) -> None:
 
         subprocess.run(
             [
-                sys.executable,
+                PYTHON["schemadiff"],
                 "-m",
                 "compileall",
                 "-q",
@@ -431,13 +446,23 @@ def main() -> None:
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--check-runs", type=int, default=5)
     parser.add_argument("--no-compare", action="store_true")
+    parser.add_argument(
+        "--schemadiff-python",
+        default=sys.executable,
+        help="interpreter of the whole-process schemadiff check (its own venv)",
+    )
+    parser.add_argument(
+        "--alembic-python",
+        default=sys.executable,
+        help="interpreter of the whole-process alembic check",
+    )
     args = parser.parse_args()
     sizes = [int(n) for n in args.tables.split(",")]
     backends = args.backends.split(",")
     if not args.no_compare:
         print("no-change comparison, in-process; median of interleaved runs")
         print(
-            f"{'backend':<11}{'tables':>7}  {'tool':<11}{'seconds':>9}"
+            f"{'backend':<11}{'tables':>7}  {'tool':<11}{'seconds':>9}{'cpu s':>8}"
             f"{'statements':>11}{'peak MB':>10}{'diffs':>7}"
         )
         for backend in backends:
@@ -453,12 +478,16 @@ def main() -> None:
                     f"{medians[big] / medians[small]:.2f}x {small} tables"
                 )
     if args.check:
-        try:
-            import alembic  # noqa: F401
-        except ImportError:
-            print("--check needs alembic importable by this interpreter")
-            return
-        print(f"\nwhole process `check` ({sys.executable}); median of interleaved runs")
+        PYTHON.update(schemadiff=args.schemadiff_python, alembic=args.alembic_python)
+        for tool, module in (("alembic", "alembic"), ("schemadiff", "click")):
+            probe = [PYTHON[tool], "-c", f"import {module}"]
+            if subprocess.run(probe, capture_output=True).returncode:
+                print(f"--check: {module} is not importable by {PYTHON[tool]}")
+                return
+        print(
+            f"\nwhole process `check` (schemadiff: {PYTHON['schemadiff']}, "
+            f"alembic: {PYTHON['alembic']}); median of interleaved runs"
+        )
         print(
             f"{'backend':<11}{'tables':>7}  {'tool':<11}"
             f"{'wall s':>9}{'cpu s':>9}{'exit':>6}"
