@@ -2,14 +2,14 @@
 
 Run by hand (not part of the test suite), with an interpreter that also has
 Alembic installed to get the side-by-side figures (keep Alembic out of the
-project's own venv)::
+project's own venv; the in-process side needs only SQLAlchemy and the
+drivers, so the project can come through PYTHONPATH)::
 
     python3 -m venv /tmp/alembic-venv
     /tmp/alembic-venv/bin/pip install alembic 'psycopg[binary]' PyMySQL
-    /tmp/alembic-venv/bin/pip install -e .
-    /tmp/alembic-venv/bin/python benchmarks/bench_autogenerate.py \
+    PYTHONPATH=. /tmp/alembic-venv/bin/python benchmarks/bench_autogenerate.py \
         [--tables 500,2000] [--backends sqlite,postgresql,mariadb] [--runs 5] \
-        [--check]
+        [--check --schemadiff-python .venv/bin/python]
 
 For each backend and size it creates a scratch database holding the schema
 and compares it with the same MetaData (compare_type and
@@ -27,8 +27,10 @@ It prints the median seconds, the statements issued, the peak traced memory
 and how the 2,000-table time scales against 500.
 
 ``--check`` also times the whole process: ``schemadiff check`` against
-``alembic check`` as subprocesses on the largest database, each in a project
-made by its own ``init`` (median wall and CPU seconds of interleaved runs).
+``alembic check`` as subprocesses on the smallest size's database, each in a
+project made by its own ``init`` and run by its own interpreter
+(``--schemadiff-python``, ``--alembic-python``; median wall and CPU seconds
+of interleaved runs).
 """
 
 from __future__ import annotations
