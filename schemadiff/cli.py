@@ -645,9 +645,11 @@ def check_cmd(
     # one bounded comparison: the models env.py builds and the comparison
     # itself make almost no garbage cycles, so collecting costs a third of
     # building the models for nothing (a check is what every CI run pays).
-    # What is still alive at the end is frozen, not scanned: the process is
-    # about to end.  --verify runs migrations instead and keeps collecting
-    with contextlib.nullcontext() if verify else collection_paused(freeze=True):
+    # When this process is the command line's own, what is still alive at the
+    # end is frozen, not scanned: the process is about to end (embedded, the
+    # collector simply resumes).  --verify runs migrations and keeps collecting
+    paused = collection_paused(freeze=_process_is_ours())
+    with contextlib.nullcontext() if verify else paused:
         _run(
             ctx,
             "check",
@@ -658,6 +660,17 @@ def check_cmd(
             on_error=json_error if output_format == "json" else None,
             **extra,
         )
+
+
+def _process_is_ours() -> bool:
+    """This process was started as ``schemadiff`` or ``python -m schemadiff``
+    (not a test runner or an application calling the command line)."""
+    entry = sys.modules.get("__main__")
+    spec = getattr(entry, "__spec__", None)
+    if spec is not None and spec.name == "schemadiff.__main__":
+        return True
+    script = os.path.basename(getattr(entry, "__file__", None) or "")
+    return script in ("schemadiff", "schemadiff.exe", "schemadiff-script.py")
 
 
 # --------------------------------------------------------------------- adopt
