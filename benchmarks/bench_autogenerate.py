@@ -422,7 +422,7 @@ def bench_check(backend: str, tables: int, runs: int) -> None:
                 for tool in tools if i % 2 == 0 else tools[::-1]:
                     wall, cpu, codes[tool], last = _run_check(tool, projects[tool])
                     if codes[tool]:
-                        print(f"  {tool} check exited {codes[tool]}: {last}")
+                        print(f"  {tool} check exited {codes[tool]}: {last[:160]}")
                     walls[tool].append(wall)
                     cpus[tool].append(cpu)
             w = {t: statistics.median(walls[t]) for t in tools}
