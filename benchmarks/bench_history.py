@@ -12,10 +12,14 @@ a few ``depends_on`` links, then times:
 
 Run by hand: ``python benchmarks/bench_history.py [--count 5000] [--keep]``.
 
-``--commands`` (with ``--count 2000``, under an interpreter that has Alembic
-too) instead times whole ``upgrade heads --sql`` (offline), ``upgrade heads``
-(online, SQLite) and ``current`` processes, schemadiff against Alembic on the
-same history, as CPU ratios.
+``--commands`` (with ``--count 2000``) instead times whole ``upgrade heads
+--sql`` (offline), ``upgrade heads`` (online, SQLite) and ``current``
+processes, schemadiff against Alembic on the same history, as CPU ratios.
+schemadiff runs under this interpreter; Alembic under ``--alembic-python``
+(default: this interpreter, which then needs Alembic installed), e.g.::
+
+    .venv/bin/python benchmarks/bench_history.py --commands --count 2000 \
+        --alembic-python /work/wt/shared/alvenv/bin/python
 """
 
 from __future__ import annotations
@@ -237,12 +241,12 @@ def bench_alembic(project: Path) -> list[tuple[str, float, str]] | None:
 OFFLINE_URL = "postgresql://bench@localhost/bench"
 
 
-def alembic_project(project: Path, root: Path) -> Path:
+def alembic_project(project: Path, root: Path, python: str) -> Path:
     """The same history in a project made by ``alembic init``."""
     target = root / "alembic_proj"
     target.mkdir()
     subprocess.run(
-        [sys.executable, "-m", "alembic", "init", "migrations"],
+        [python, "-m", "alembic", "init", "migrations"],
         cwd=target,
         check=True,
         capture_output=True,
@@ -265,24 +269,32 @@ def _set_url(ini: Path, url: str) -> None:
     ini.write_text(text)
 
 
-def _cpu_of(cwd: Path, args: list[str]) -> float:
+def _cpu_of(python: str, cwd: Path, args: list[str]) -> float:
     """User + system CPU seconds of one subprocess."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(
-        [sys.executable, "-m", *args], cwd=cwd, check=True, capture_output=True
-    )
+    subprocess.run([python, "-m", *args], cwd=cwd, check=True, capture_output=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def bench_commands(project: Path, root: Path, runs: int) -> None:
+def bench_commands(project: Path, root: Path, runs: int, alembic_python: str) -> None:
     """Whole-process CPU of offline ``upgrade heads --sql``, online
     ``upgrade heads`` (SQLite, from an empty database each run) and
     ``current``, against Alembic on the same history; median of interleaved
     runs."""
-    a_project = alembic_project(project, root)
-    ours = {"dir": project, "ini": project / "schemadiff.ini", "cmd": "schemadiff"}
-    theirs = {"dir": a_project, "ini": a_project / "alembic.ini", "cmd": "alembic"}
+    a_project = alembic_project(project, root, alembic_python)
+    ours = {
+        "dir": project,
+        "ini": project / "schemadiff.ini",
+        "cmd": "schemadiff",
+        "python": sys.executable,
+    }
+    theirs = {
+        "dir": a_project,
+        "ini": a_project / "alembic.ini",
+        "cmd": "alembic",
+        "python": alembic_python,
+    }
     for tool in (ours, theirs):
         tool["db"] = Path(tool["dir"]) / "bench.db"
     cases = [
@@ -303,11 +315,10 @@ def bench_commands(project: Path, root: Path, runs: int) -> None:
                     _set_url(Path(tool["ini"]), f"sqlite:///{db}")
                 if mode == "online" and db.exists():
                     db.unlink()
+                python, cwd, cmd = str(tool["python"]), Path(tool["dir"]), tool["cmd"]
                 if mode == "current" and not db.exists():
-                    _cpu_of(Path(tool["dir"]), [str(tool["cmd"]), "upgrade", "heads"])
-                cpu[str(tool["cmd"])].append(
-                    _cpu_of(Path(tool["dir"]), [str(tool["cmd"]), *args])
-                )
+                    _cpu_of(python, cwd, [str(cmd), "upgrade", "heads"])
+                cpu[str(cmd)].append(_cpu_of(python, cwd, [str(cmd), *args]))
         ours_s = statistics.median(cpu["schemadiff"])
         theirs_s = statistics.median(cpu["alembic"])
         print(
@@ -327,13 +338,18 @@ def main() -> None:
         "as whole processes against Alembic",
     )
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--alembic-python",
+        default=sys.executable,
+        help="interpreter that has Alembic installed (for --commands)",
+    )
     args = parser.parse_args()
     if args.commands:
         root = Path(tempfile.mkdtemp(prefix="schemadiff-bench-"))
         try:
             project, shape = make_project(root, args.count)
             print(f"{shape['revisions']} revisions ({shape['merges']} merges)")
-            bench_commands(project, root, args.runs)
+            bench_commands(project, root, args.runs, args.alembic_python)
         finally:
             if args.keep:
                 print(f"kept {root}")
