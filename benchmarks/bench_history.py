@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import os
 import re
 import resource
 import shutil
@@ -269,19 +270,52 @@ def _set_url(ini: Path, url: str) -> None:
     ini.write_text(text)
 
 
-def _cpu_of(python: str, cwd: Path, args: list[str]) -> float:
+def _cpu_of(
+    python: str, cwd: Path, args: list[str], env: dict[str, str] | None = None
+) -> float:
     """User + system CPU seconds of one subprocess."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([python, "-m", *args], cwd=cwd, check=True, capture_output=True)
+    subprocess.run(
+        [python, "-m", *args], cwd=cwd, check=True, capture_output=True, env=env
+    )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def bench_commands(project: Path, root: Path, runs: int, alembic_python: str) -> None:
+def _byte_compile_package() -> None:
+    """Give schemadiff's own modules their bytecode, as a wheel install does
+    (Alembic's are compiled in its environment): otherwise an editable install
+    under PYTHONDONTWRITEBYTECODE compiles the package in every process."""
+    import compileall
+
+    import schemadiff
+
+    compileall.compile_dir(Path(schemadiff.__file__).parent, quiet=1)
+
+
+def _subprocess_env(bytecode: bool) -> dict[str, str]:
+    env = dict(os.environ)
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def bench_commands(
+    project: Path,
+    root: Path,
+    runs: int,
+    alembic_python: str,
+    bytecode: bool = False,
+) -> list[dict[str, object]]:
     """Whole-process CPU of offline ``upgrade heads --sql``, online
     ``upgrade heads`` (SQLite, from an empty database each run) and
     ``current``, against Alembic on the same history; median of interleaved
-    runs."""
+    runs.  ``bytecode``: let both tools cache the version files' bytecode
+    (Python's default; a warm-up run of each writes it) instead of following
+    the environment's PYTHONDONTWRITEBYTECODE."""
+    _byte_compile_package()
+    env = _subprocess_env(bytecode)
+    cached = "PYTHONDONTWRITEBYTECODE" not in env
     a_project = alembic_project(project, root, alembic_python)
     ours = {
         "dir": project,
@@ -302,7 +336,22 @@ def bench_commands(project: Path, root: Path, runs: int, alembic_python: str) ->
         ("online upgrade heads (SQLite)", ["upgrade", "heads"], "online"),
         ("current (SQLite, at heads)", ["current"], "current"),
     ]
-    print(f"\nrevision commands, whole process, CPU seconds (median of {runs})")
+    print(
+        f"\nrevision commands, whole process, CPU seconds (median of {runs}); "
+        f"version files' bytecode {'cached' if cached else 'not cached'}"
+    )
+    print(f"  schemadiff: {sys.executable} -m schemadiff <args>  (cwd {project})")
+    print(f"  alembic:    {alembic_python} -m alembic <args>  (cwd {a_project})")
+    results: list[dict[str, object]] = []
+    if cached:
+        for tool in (ours, theirs):
+            _set_url(Path(tool["ini"]), OFFLINE_URL)
+            _cpu_of(
+                str(tool["python"]),
+                Path(tool["dir"]),
+                [str(tool["cmd"]), "upgrade", "heads", "--sql"],
+                env,
+            )
     for label, args, mode in cases:
         cpu: dict[str, list[float]] = {"schemadiff": [], "alembic": []}
         for i in range(runs):
@@ -317,14 +366,18 @@ def bench_commands(project: Path, root: Path, runs: int, alembic_python: str) ->
                     db.unlink()
                 python, cwd, cmd = str(tool["python"]), Path(tool["dir"]), tool["cmd"]
                 if mode == "current" and not db.exists():
-                    _cpu_of(python, cwd, [str(cmd), "upgrade", "heads"])
-                cpu[str(cmd)].append(_cpu_of(python, cwd, [str(cmd), *args]))
+                    _cpu_of(python, cwd, [str(cmd), "upgrade", "heads"], env)
+                cpu[str(cmd)].append(_cpu_of(python, cwd, [str(cmd), *args], env))
         ours_s = statistics.median(cpu["schemadiff"])
         theirs_s = statistics.median(cpu["alembic"])
         print(
             f"{label:<32} schemadiff {ours_s:7.3f}  alembic {theirs_s:7.3f}  "
-            f"ratio {ours_s / theirs_s:.3f}"
+            f"ratio {ours_s / theirs_s:.3f}   ({' '.join(args)})"
         )
+        results.append(
+            {"case": label, "args": args, "schemadiff": ours_s, "alembic": theirs_s}
+        )
+    return results
 
 
 def main() -> None:
@@ -339,6 +392,12 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
+        "--bytecode",
+        action="store_true",
+        help="(--commands) let both tools cache the version files' bytecode "
+        "even when PYTHONDONTWRITEBYTECODE is set",
+    )
+    parser.add_argument(
         "--alembic-python",
         default=sys.executable,
         help="interpreter that has Alembic installed (for --commands)",
@@ -349,7 +408,7 @@ def main() -> None:
         try:
             project, shape = make_project(root, args.count)
             print(f"{shape['revisions']} revisions ({shape['merges']} merges)")
-            bench_commands(project, root, args.runs, args.alembic_python)
+            bench_commands(project, root, args.runs, args.alembic_python, args.bytecode)
         finally:
             if args.keep:
                 print(f"kept {root}")

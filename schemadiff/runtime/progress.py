@@ -92,6 +92,8 @@ class Progress:
 
     def finished(self, step: Any) -> None:
         """Log how long the step took."""
+        if not self.logger.isEnabledFor(logging.INFO):
+            return
         elapsed = time.perf_counter() - self._started
         self.logger.info(
             "Finished %s in %s", step, self._paint(_GREEN, f"{elapsed:.3f}s")

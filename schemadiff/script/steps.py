@@ -103,6 +103,15 @@ class RevisionStep(MigrationStep):
                 f"({getattr(revision, 'path', '?')}) has no {name}() function"
             )
         self.migration_fn = fn
+        self._short_log: str | None = None
+        self._doc: tuple[str | None] | None = None
+
+    @property
+    def short_log(self) -> str:
+        # Logged and written several times per step: worked out once.
+        if self._short_log is None:
+            self._short_log = MigrationStep.short_log.fget(self)  # type: ignore[attr-defined]
+        return self._short_log
 
     @property
     def parents(self) -> tuple[str, ...]:
@@ -120,7 +129,9 @@ class RevisionStep(MigrationStep):
 
     @property
     def doc(self) -> str | None:
-        return getattr(self.revision, "doc", None)
+        if self._doc is None:
+            self._doc = (getattr(self.revision, "doc", None),)
+        return self._doc[0]
 
     def head_changes(self, heads: Sequence[str]) -> tuple[list[str], list[str]]:
         rev = self.revision.revision

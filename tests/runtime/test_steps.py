@@ -181,3 +181,26 @@ def test_downgrade_of_unrecorded_revision_is_refused():
     )
     with pytest.raises(CommandError, match="not list it as a current head"):
         step.head_changes(("1975ea83b712",))
+
+
+class CountingRevision(Revision):
+    """A revision that counts how often its message is asked for."""
+
+    doc_reads = 0
+
+    @property
+    def doc(self):
+        type(self).doc_reads += 1
+        return "add a table"
+
+
+def test_step_text_is_worked_out_once():
+    """A step's log line and offline comment are printed several times per
+    run (``Running``, ``Finished``, ``-- Running``): the message and the
+    ``A -> B`` text are worked out once per step."""
+    revisions = [CountingRevision("a1", None), CountingRevision("b2", "a1")]
+    rmap = RevisionMap(lambda: revisions)
+    step = RevisionStep(rmap, rmap.get_revision("b2"), True)
+    texts = {str(step) for _ in range(5)} | {step.short_log for _ in range(5)}
+    assert texts == {"upgrade a1 -> b2, add a table", "upgrade a1 -> b2"}
+    assert CountingRevision.doc_reads == 1
