@@ -21,12 +21,14 @@ schemadiff runs under this interpreter; Alembic under ``--alembic-python``
     .venv/bin/python benchmarks/bench_history.py --commands --count 2000 \
         --alembic-python /work/wt/shared/alvenv/bin/python
 
-Measured 2026-11-29 (2,000 revisions, shared 2-core machine, medians of 5
-interleaved runs, PYTHONDONTWRITEBYTECODE=1 so neither tool caches the
-version files' bytecode; CPU seconds schemadiff / Alembic = ratio): offline
-``upgrade heads --sql`` 2.16 / 3.11 = 0.69; online ``upgrade heads`` 2.99 /
-8.60 = 0.35 (0.29 in another run); ``current`` 0.56 / 2.66 = 0.21.  With
-``--bytecode``: 0.71, 0.37, 0.24.  The offline floor is SQLAlchemy's import
+Measured 2026-11-29 on main fd8e424 + this branch (2,000 revisions, shared
+2-core machine, medians of 5 interleaved runs, PYTHONDONTWRITEBYTECODE=1 so
+neither tool caches the version files' bytecode; CPU seconds schemadiff /
+Alembic = ratio): offline ``upgrade heads --sql`` 1.85 / 2.78 = 0.67; online
+``upgrade heads`` 3.88 / 8.10 = 0.48; ``current`` 0.76 / 3.41 = 0.22.
+Online version rows are written with literal ids (Alembic's logged SQL), so
+every row's statement is compiled; with one parametrised statement per kind
+instead, online measured 0.29-0.35.  The offline floor is SQLAlchemy's import
 (~0.34 s) plus building and compiling 2,000 CREATE TABLEs the way every
 ``upgrade()`` asks (~0.55 s), the same work Alembic does.
 """
