@@ -20,8 +20,12 @@ from sqlalchemy.engine import Engine, make_url
 POSTGRESQL_URL = os.environ.get(
     "SCHEMADIFF_TEST_POSTGRESQL_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
 )
+# PyMySQL 1.2 builds a TLS context (loading the CA store, ~50-80 ms) for every
+# connection unless told not to; the local test server speaks no TLS, and the
+# suite opens thousands of connections.
 MARIADB_URL = os.environ.get(
-    "SCHEMADIFF_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"
+    "SCHEMADIFF_TEST_MARIADB_URL",
+    "mysql+pymysql://root@127.0.0.1:3306/test?ssl_disabled=true",
 )
 BACKENDS = ("sqlite", "postgresql", "mariadb")
 _unreachable: dict[str, str] = {}
