@@ -7,7 +7,10 @@ Under ``CI`` an unreachable server fails the run instead of skipping.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +19,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
+
+# Black rewrites one cache file per mode on every run, and the suite formats
+# thousands of throwaway revision files: in the user's cache that file grows
+# run after run (1 MB costs ~20 ms per revision). The session gets its own.
+if "BLACK_CACHE_DIR" not in os.environ:
+    _black_cache = tempfile.mkdtemp(prefix="schemadiff-tests-black-")
+    os.environ["BLACK_CACHE_DIR"] = _black_cache
+    atexit.register(shutil.rmtree, _black_cache, True)
 
 POSTGRESQL_URL = os.environ.get(
     "SCHEMADIFF_TEST_POSTGRESQL_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
