@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Connection
+from sqlalchemy.engine.reflection import Inspector
 
 from schemadiff.ddl import postgresql_catalog
 from schemadiff.ddl.normalise import Normaliser, split_literals
@@ -97,6 +98,18 @@ class PostgresqlNormaliser(Normaliser):
     def is_implicit_default(self, text: str, column: sa.Column[Any] | None) -> bool:
         # SERIAL columns carry nextval('<table>_<col>_seq'::regclass)
         return text.strip().lower().startswith("nextval(")
+
+    def reflection_info(
+        self,
+        connection: Connection,
+        inspector: Inspector,
+        schema: str | None,
+        table_names: Sequence[str],
+        complete: bool = False,
+    ) -> Any:
+        """The batch read by name whatever ``complete`` says, table options
+        on demand (see :func:`postgresql_catalog.reflection_info`)."""
+        return postgresql_catalog.reflection_info(inspector, schema, table_names)
 
     def read_enums(
         self, connection: Connection, schemas: Sequence[str]

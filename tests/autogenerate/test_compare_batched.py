@@ -110,3 +110,54 @@ def test_include_name_filters_tables_before_reflection(server_backend):
     # names of filtered tables are offered once; their columns never
     assert ("table", "t0020") in seen
     assert seen.count(("column", "t0_id")) == 9
+
+
+def test_postgresql_table_options_read_only_for_a_built_table(postgresql_backend):
+    """Table options are never compared: a no-change comparison doesn't read
+    them, and a dropped table's definition still carries them (one
+    statement, when its Table is built)."""
+    md = sa.MetaData()
+    for name, fill in (("kept", 70), ("gone", 60)):
+        sa.Table(
+            name,
+            md,
+            sa.Column("id", sa.Integer, primary_key=True),
+            postgresql_with={"fillfactor": fill},
+        )
+    md.create_all(postgresql_backend.engine)
+    with postgresql_backend.engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT relname, reloptions FROM pg_class "
+                "WHERE relname IN ('kept', 'gone') "
+                "AND relnamespace = to_regnamespace(current_schema())::oid"
+            )
+        ).all()
+    assert sorted(rows) == [("gone", ["fillfactor=60"]), ("kept", ["fillfactor=70"])]
+
+    statements: list[str] = []
+    url = postgresql_backend.url
+    engine = sa.create_engine(url)
+    only_kept = sa.MetaData()
+    md.tables["kept"].to_metadata(only_kept)
+    with engine.connect() as conn:
+        sa.event.listen(
+            conn,
+            "before_cursor_execute",
+            lambda c, cur, statement, *a: statements.append(statement),
+        )
+        ctx = MigrationContext.configure(connection=conn)
+        assert compare_metadata(ctx, md) == []
+        assert not [s for s in statements if _reads_table_options(s)]
+        diffs = compare_metadata(ctx, only_kept)
+    engine.dispose()
+    assert [d[0] for d in diffs] == ["remove_table"]
+    gone = diffs[0][1]
+    assert gone.name == "gone"
+    assert gone.dialect_options["postgresql"]["with"] == {"fillfactor": "60"}
+    assert len([s for s in statements if _reads_table_options(s)]) == 1
+
+
+def _reads_table_options(statement: str) -> bool:
+    # the index query reads the indexes' own reloptions
+    return "reloptions" in statement and "pg_index" not in statement
