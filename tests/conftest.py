@@ -8,6 +8,8 @@ Under ``CI`` an unreachable server fails the run instead of skipping.
 from __future__ import annotations
 
 import atexit
+import compileall
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -27,6 +29,15 @@ if "BLACK_CACHE_DIR" not in os.environ:
     _black_cache = tempfile.mkdtemp(prefix="schemadiff-tests-black-")
     os.environ["BLACK_CACHE_DIR"] = _black_cache
     atexit.register(shutil.rmtree, _black_cache, True)
+
+# Where PYTHONDONTWRITEBYTECODE is set (this machine's environment sets it),
+# every child process the suite starts (CLI runs, lock and fleet workers)
+# would compile schemadiff from source again, ~0.3 s each. Compiling the
+# package once here (only what changed; its caches are gitignored) lets them
+# load bytecode. Nothing else gets a __pycache__.
+_package = importlib.util.find_spec("schemadiff")
+if _package is not None and _package.submodule_search_locations:
+    compileall.compile_dir(_package.submodule_search_locations[0], quiet=1)
 
 POSTGRESQL_URL = os.environ.get(
     "SCHEMADIFF_TEST_POSTGRESQL_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
