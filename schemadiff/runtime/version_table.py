@@ -181,19 +181,21 @@ class VersionTable:
         renders.
         """
         impl = self.context.impl
+        if not self.context.as_sql:
+            # The ids go in as quoted literals, as Alembic writes them: the
+            # statement logged (echo, event listeners) names the revisions.
+            # literal_execute renders them when the statement runs, so each
+            # kind of statement is compiled once, not once per revision.
+            return impl._exec(
+                build(
+                    sa.bindparam("old_id", old, sa.String, literal_execute=True),
+                    sa.bindparam("new_id", new, sa.String, literal_execute=True),
+                )
+            )
         literal = self.__dict__.get("_literal")
         if literal is None:
             literal = self.__dict__["_literal"] = (
                 sa.String().dialect_impl(impl.dialect).literal_processor(impl.dialect)
-            )
-        if not self.context.as_sql:
-            # The ids go in as quoted literals, as Alembic writes them: the
-            # statement logged (echo, event listeners) names the revisions.
-            return impl._exec(
-                build(
-                    None if old is None else sa.literal_column(literal(old)),
-                    None if new is None else sa.literal_column(literal(new)),
-                )
             )
         templates: dict[str, str] = self.__dict__.setdefault("_templates", {})
         template = templates.get(kind)
