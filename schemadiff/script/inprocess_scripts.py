@@ -15,26 +15,10 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
-#: entry point value (``module:attr``) → runner taking argv, returning
-#: (exit status, combined output)
-_RUNNERS: dict[str, Callable[[list[str]], tuple[int, str]]] = {}
-
-
-def _runner(
-    *values: str,
-) -> Callable[
-    [Callable[[list[str]], tuple[int, str]]], Callable[[list[str]], tuple[int, str]]
-]:
-    def decorate(
-        fn: Callable[[list[str]], tuple[int, str]],
-    ) -> Callable[[list[str]], tuple[int, str]]:
-        for value in values:
-            _RUNNERS[value] = fn
-        return fn
-
-    return decorate
+#: black's console-script entry point values (``module:attr``)
+_BLACK_ENTRY_POINTS = frozenset({"black:patched_main", "black:main"})
 
 
 @contextlib.contextmanager
@@ -50,7 +34,6 @@ def _working_directory(cwd: str | None) -> Iterator[None]:
         os.chdir(old)
 
 
-@_runner("black:patched_main", "black:main")
 def _black(argv: list[str]) -> tuple[int, str]:
     """Run black's click command on ``argv`` without leaving the process."""
     import click
@@ -77,9 +60,7 @@ def run_in_process(
 ) -> tuple[int, str] | None:
     """(exit status, output) of the console script named by its entry point
     value (``module:attr``), or None when it must run as a child process."""
-    key = entrypoint_value.replace(" ", "")
-    runner = _RUNNERS.get(key)
-    if runner is None:
+    if entrypoint_value.replace(" ", "") not in _BLACK_ENTRY_POINTS:
         return None
     with _working_directory(cwd):
-        return runner(argv)
+        return _black(argv)
