@@ -24,6 +24,8 @@ from sqlalchemy.engine.reflection import (
     _ReflectionInfo,
 )
 
+from schemadiff.ddl import postgresql_reader
+
 _ENUMS = sa.text("""
     SELECT n.nspname, t.typname, e.enumlabel
     FROM pg_type t
@@ -120,17 +122,19 @@ def read_sequences(connection: Connection, schemas: Sequence[str]) -> dict[Any, 
 def reflection_info(
     inspector: Inspector, schema: str | None, table_names: Sequence[str]
 ) -> _ReflectionInfo:
-    """The Inspector's ``get_multi_*`` rows for ``table_names``, one statement
-    per kind, always filtered by name, with the table options left unread
-    until a Table is built.
+    """The ``get_multi_*`` dicts for ``table_names``, always filtered by
+    name, with the table options left unread until a Table is built.
 
-    The names are always sent: PostgreSQL then finds the tables through
-    pg_class's (relname, relnamespace) index, where a schema-wide read scans
-    all of pg_class, whose cost grows with every table ever created and
-    dropped in the database, not with the schema compared (three to four
-    times the server time on a churned catalog).  Table options (WITH
-    storage parameters, tablespace, inheritance, partitioning) are not
-    compared, only carried by a built Table, so no comparison pays for them.
+    :mod:`.postgresql_reader` reads them (the names as one array parameter)
+    where the installed SQLAlchemy has the parsing helpers it reuses; the
+    Inspector otherwise.  The names are always sent: PostgreSQL then finds
+    the tables through pg_class's (relname, relnamespace) index, where a
+    schema-wide read scans all of pg_class, whose cost grows with every
+    table ever created and dropped in the database, not with the schema
+    compared (three to four times the server time on a churned catalog).
+    Table options (WITH storage parameters, tablespace, inheritance,
+    partitioning) are not compared, only carried by a built Table, so no
+    comparison pays for them.
     """
     unreflectable: dict[Any, sa_exc.UnreflectableTableError] = {}
     kw: dict[str, Any] = {
@@ -142,33 +146,46 @@ def reflection_info(
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=sa_exc.SAWarning)
-        columns = dict(inspector.get_multi_columns(**kw))
-        if not columns:  # none of the tables exists: nothing else to read
-            empty: dict[Any, Any] = {}
-            return _ReflectionInfo(
-                columns=columns,
-                pk_constraint={},
-                foreign_keys={},
-                indexes={},
-                unique_constraints={},
-                table_comment={},
-                check_constraints={},
-                table_options=empty,
-                unreflectable=unreflectable,
-            )
+        connection = inspector.bind
+        if postgresql_reader.supported(connection.dialect):
+            info = postgresql_reader.PostgresqlReader(
+                connection, schema, table_names
+            ).read()
+        else:
+            info = _inspector_info(inspector, kw)
+    if info.columns:
+        info.table_options = LazyTableOptions(
+            lambda: dict(inspector.get_multi_table_options(**kw))
+        )
+    return info
+
+
+def _inspector_info(inspector: Inspector, kw: dict[str, Any]) -> _ReflectionInfo:
+    """The batch through the Inspector's ``get_multi_*`` calls."""
+    columns = dict(inspector.get_multi_columns(**kw))
+    if not columns:  # none of the tables exists: nothing else to read
         return _ReflectionInfo(
             columns=columns,
-            pk_constraint=dict(inspector.get_multi_pk_constraint(**kw)),
-            foreign_keys=dict(inspector.get_multi_foreign_keys(**kw)),
-            indexes=dict(inspector.get_multi_indexes(**kw)),
-            unique_constraints=dict(inspector.get_multi_unique_constraints(**kw)),
-            table_comment=dict(inspector.get_multi_table_comment(**kw)),
-            check_constraints=dict(inspector.get_multi_check_constraints(**kw)),
-            table_options=LazyTableOptions(
-                lambda: dict(inspector.get_multi_table_options(**kw))
-            ),
-            unreflectable=unreflectable,
+            pk_constraint={},
+            foreign_keys={},
+            indexes={},
+            unique_constraints={},
+            table_comment={},
+            check_constraints={},
+            table_options={},
+            unreflectable=kw["unreflectable"],
         )
+    return _ReflectionInfo(
+        columns=columns,
+        pk_constraint=dict(inspector.get_multi_pk_constraint(**kw)),
+        foreign_keys=dict(inspector.get_multi_foreign_keys(**kw)),
+        indexes=dict(inspector.get_multi_indexes(**kw)),
+        unique_constraints=dict(inspector.get_multi_unique_constraints(**kw)),
+        table_comment=dict(inspector.get_multi_table_comment(**kw)),
+        check_constraints=dict(inspector.get_multi_check_constraints(**kw)),
+        table_options={},
+        unreflectable=kw["unreflectable"],
+    )
 
 
 class LazyTableOptions(dict):  # type: ignore[type-arg]
