@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.sql import naming
@@ -229,6 +229,7 @@ def _compare_columns(
 ) -> list[ops.MigrateOperation]:
     """Add and alter columns in place; return the drops (they go last)."""
     schema, tname = key
+    rules = _ColumnRules.of(ctx)
     for name, col in meta_t.columns.items():
         if name in conn_t.columns:
             continue
@@ -257,7 +258,7 @@ def _compare_columns(
                 ops.AddColumnOp.from_column_and_tablename(schema, tname, column)
             )
             continue
-        alter = _compare_column(ctx, key, conn_col, meta_col)
+        alter = _compare_column(ctx, key, conn_col, meta_col, rules)
         if alter is None:
             continue
         alter.modify_type = type_without_tracked_check(alter.modify_type, name, meta_t)
@@ -296,26 +297,51 @@ def _column_to_add(
     return copied
 
 
+class _ColumnRules(NamedTuple):
+    """What decides a column comparison, looked up once per table rather
+    than once per column."""
+
+    hooks: bool
+    compare_type: Any
+    compare_server_default: Any
+    comments: bool
+
+    @classmethod
+    def of(cls, ctx: AutogenContext) -> _ColumnRules:
+        return cls(
+            comparators.has("column", ctx.dialect.name),
+            ctx.opts.get("compare_type", True),
+            ctx.opts.get("compare_server_default", False),
+            ctx.normaliser.supports_comments,
+        )
+
+
 def _compare_column(
     ctx: AutogenContext,
     key: tuple[str | None, str],
     conn: ColumnModel,
     meta: ColumnModel,
+    rules: _ColumnRules,
 ) -> ops.AlterColumnOp | None:
     """The column's ALTER, or None when nothing differs and no column
     comparator is registered (the reflected Column is then never built)."""
     normaliser = ctx.normaliser
-    hooks = comparators.has("column", ctx.dialect.name)
     nullable_changed = conn.nullable != meta.nullable
-    type_changed = _types_differ(ctx, conn, meta)
+    type_changed = _types_differ(ctx, conn, meta, rules.compare_type)
     # a generated column has no default of its own; a changed one is
     # replaced as a whole (see compare_computed)
     default_change = None
     if conn.computed_sig is None and meta.computed_sig is None:
-        default_change = _default_or_identity_change(ctx, conn, meta)
-    comment_changed = normaliser.supports_comments and conn.comment != meta.comment
+        default_change = _default_or_identity_change(
+            ctx, conn, meta, rules.compare_server_default
+        )
+    comment_changed = rules.comments and conn.comment != meta.comment
     if not (
-        hooks or nullable_changed or type_changed or default_change or comment_changed
+        rules.hooks
+        or nullable_changed
+        or type_changed
+        or default_change
+        or comment_changed
     ):
         return None
 
@@ -346,7 +372,7 @@ def _compare_column(
 
 
 def _default_or_identity_change(
-    ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel
+    ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel, option: Any
 ) -> str | None:
     """ "identity", "default" or None: what of the server default changed."""
     if conn.identity is not None or meta.identity is not None:
@@ -355,7 +381,7 @@ def _default_or_identity_change(
         ):
             return "identity"
         return None
-    if _defaults_differ(ctx, conn, meta):
+    if _defaults_differ(ctx, conn, meta, option):
         return "default"
     return None
 
@@ -375,8 +401,9 @@ def _column_hooks(
     return alter
 
 
-def _types_differ(ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel) -> bool:
-    option = ctx.opts.get("compare_type", True)
+def _types_differ(
+    ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel, option: Any
+) -> bool:
     if option is False:
         return False
     if callable(option):
@@ -389,8 +416,9 @@ def _types_differ(ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel) -> 
     return not ctx.normaliser.types_equivalent(conn.type_, meta.type_)
 
 
-def _defaults_differ(ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel) -> bool:
-    option = ctx.opts.get("compare_server_default", False)
+def _defaults_differ(
+    ctx: AutogenContext, conn: ColumnModel, meta: ColumnModel, option: Any
+) -> bool:
     if option is False:
         return False
     if callable(option):

@@ -569,6 +569,8 @@ class CatalogTableModel(TableModel):
         self.referred: list[tuple[str | None, str]] = []
         #: every reflected column's name, include_name filters or not
         self.column_names: list[str] = []
+        #: what this table's columns, indexes and keys reach the Table by
+        self.ref = _TableRef(loader, table_key)
         super().__init__(table=None, **kw)  # type: ignore[arg-type]
 
     @property
@@ -603,9 +605,9 @@ class _TableRef:
 
     __slots__ = ("loader", "key")
 
-    def __init__(self, owner: CatalogTableModel) -> None:
-        self.loader = owner._loader
-        self.key = owner._table_key
+    def __init__(self, loader: TableLoader, key: tuple[str | None, str]) -> None:
+        self.loader = loader
+        self.key = key
 
     @property
     def table(self) -> sa.Table:
@@ -616,7 +618,7 @@ class CatalogColumnModel(ColumnModel):
     """A reflected column; its Column comes from the lazily built Table."""
 
     def __init__(self, owner: CatalogTableModel, **kw: Any) -> None:
-        self._owner = _TableRef(owner)
+        self._owner = owner.ref
         super().__init__(column=None, **kw)  # type: ignore[arg-type]
         #: the name in the database (the model's may be renamed)
         self._db_name = self.name
@@ -638,7 +640,7 @@ class CatalogIndexModel(IndexModel):
     """A reflected index or unique constraint, found in the Table on demand."""
 
     def __init__(self, owner: CatalogTableModel, **kw: Any) -> None:
-        self._owner = _TableRef(owner)
+        self._owner = owner.ref
         super().__init__(obj=None, **kw)
 
     @property  # type: ignore[override]
@@ -673,7 +675,7 @@ class CatalogForeignKeyModel(ForeignKeyModel):
         default_schema: str | None,
         **kw: Any,
     ) -> None:
-        self._owner = _TableRef(owner)
+        self._owner = owner.ref
         self._normaliser = normaliser
         self._default_schema = default_schema
         super().__init__(obj=None, **kw)  # type: ignore[arg-type]
@@ -697,7 +699,7 @@ class CatalogCheckModel(CheckModel):
     """A reflected named CHECK, found in the Table on demand."""
 
     def __init__(self, owner: CatalogTableModel, **kw: Any) -> None:
-        self._owner = _TableRef(owner)
+        self._owner = owner.ref
         super().__init__(obj=None, **kw)  # type: ignore[arg-type]
 
     @property  # type: ignore[override]

@@ -174,6 +174,7 @@ class Normaliser:
             (re.compile(pattern), repl) for pattern, repl in self.type_rewrites
         ]
         self._type_sigs: dict[Any, str | None] = {}
+        self._type_sigs_by_id: dict[int, tuple[Any, str | None]] = {}
         self._default_sigs: dict[str, str | None] = {}
         self._index_option_sigs: dict[Any, tuple[Any, ...]] = {}
 
@@ -308,6 +309,9 @@ class Normaliser:
         equal types share one compile.  Types whose state can't be hashed
         (an Enum's member list) are compiled each time.
         """
+        seen = self._type_sigs_by_id.get(id(type_))
+        if seen is not None and seen[0] is type_:
+            return seen[1]  # reflected columns share their type objects
         try:
             key = (type_.__class__, frozenset(type_.__dict__.items()))
             cached = self._type_sigs.get(key, _MISSING)
@@ -315,6 +319,8 @@ class Normaliser:
             return self.type_signature(type_)
         if cached is _MISSING:
             cached = self._type_sigs[key] = self.type_signature(type_)
+        # the type is kept with its signature, so its id is never reused
+        self._type_sigs_by_id[id(type_)] = (type_, cached)
         return cached  # type: ignore[return-value]
 
     def types_equivalent(
