@@ -220,17 +220,17 @@ class PostgresqlReader:
             .bindparams(sa.bindparam("oids", type_=ARRAY(OID())))
             .columns(identity_options=JSON(), collation=JSON())
         )
-        by_oid: dict[Any, list[dict[str, Any]]] = {}
-        result = self.connection.execute(statement, {"oids": [t[0] for t in tables]})
-        for row in result.mappings().all():
-            by_oid.setdefault(row["attrelid"], []).append(row)
+        names = {oid: name for oid, name, _ in tables}
+        by_name: dict[str, list[dict[str, Any]]] = {name: [] for name in names.values()}
+        result = self.connection.execute(statement, {"oids": list(names)})
+        keys = ["table_name", *result.keys()]
+        for row in result.all():
+            name = names[row[0]]
+            by_name[name].append(dict(zip(keys, (name, *row))))
         rows: list[Any] = []
-        for oid, name, _ in sorted(tables, key=lambda t: t[1]):
-            found = by_oid.get(oid)
-            if found is None:  # a table without columns still gets its entry
-                rows.append({"name": None, "table_name": name})
-                continue
-            rows.extend({**row, "table_name": name} for row in found)
+        for name in sorted(by_name):
+            # a table without columns still gets its entry
+            rows.extend(by_name[name] or [{"name": None, "table_name": name}])
         loader = pg_base._NamedTypeLoader(reader, self.connection, {})
         return dict(reader._get_columns_info(rows, loader, self.schema))
 
