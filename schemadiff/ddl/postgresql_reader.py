@@ -77,7 +77,7 @@ def _tables_sql(schema: str | None, relkinds: Sequence[str]) -> str:
 # SQLAlchemy's column query, by table oid: identity options and collation as
 # JSON, the default only where there is one
 _COLUMNS_SQL = """
-    SELECT a.attrelid, a.attname AS name,
+    SELECT a.attrelid, a.attnum, a.attname AS name,
            pg_catalog.format_type(a.atttypid, a.atttypmod) AS format_type,
            CASE WHEN a.atthasdef THEN (
                SELECT pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)
@@ -119,12 +119,7 @@ def _constraints_sql(server_version: tuple[int, ...]) -> str:
     nulls_not_distinct = "i.indnullsnotdistinct" if server_version >= (15,) else "false"
     return f"""
         SELECT k.conrelid, k.conname, k.contype,
-               CASE WHEN k.contype IN ('p', 'u') THEN ARRAY(
-                   SELECT a.attname::text
-                   FROM unnest(i.indkey) WITH ORDINALITY AS u(attnum, ord)
-                   JOIN pg_catalog.pg_attribute a
-                     ON a.attrelid = k.conrelid AND a.attnum = u.attnum
-                   ORDER BY u.ord) END AS cols,
+               CAST(i.indkey AS int2[]) AS attnums,
                i.indnkeyatts, {nulls_not_distinct} AS nulls_not_distinct,
                CASE WHEN k.contype IN ('f', 'c')
                     THEN pg_catalog.pg_get_constraintdef(k.oid, true) END,
@@ -160,6 +155,8 @@ class PostgresqlReader:
             "scope": ObjectScope.DEFAULT,
         }
         self.types: dict[Any, Any] = {}
+        #: (table oid, attnum) -> column name, for the keys' column lists
+        self.attnames: dict[tuple[Any, int], str] = {}
 
     # ------------------------------------------------------------- the reads
     def read(self) -> _ReflectionInfo:
@@ -227,6 +224,7 @@ class PostgresqlReader:
         for row in result.all():
             name = names[row[0]]
             by_name[name].append(dict(zip(keys, (name, *row))))
+            self.attnames[(row[0], row[1])] = row[2]
         rows: list[Any] = []
         for name in sorted(by_name):
             # a table without columns still gets its entry
@@ -240,10 +238,11 @@ class PostgresqlReader:
         ).bindparams(sa.bindparam("oids", type_=ARRAY(OID())))
         rows = self.connection.execute(statement, {"oids": list(names)}).all()
         for row in rows:
-            oid, name, kind, cols, key_count, nulls_not_distinct = row[:6]
+            oid, name, kind, attnums, key_count, nulls_not_distinct = row[:6]
             condef, referred_schema, comment = row[6:]
             key = (self.schema, names[oid])
             if kind in ("p", "u"):
+                cols = [self.attnames[(oid, n)] for n in attnums]
                 entry = self._key(name, cols, key_count, comment)
                 if kind == "p":
                     entry["constrained_columns"] = entry.pop("column_names")
