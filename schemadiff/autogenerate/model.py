@@ -291,11 +291,15 @@ def _build_table(
             if not included(entry.name, "unique_constraint"):
                 continue
         model.indexes.append(entry)
-    for constraint in sorted(
-        table.constraints, key=lambda c: normaliser.object_name(c) or ""
-    ):
+    # each constraint's final name worked out once (naming conventions are
+    # rendered by the compiler), then in name order
+    named = sorted(
+        ((normaliser.object_name(c), c) for c in table.constraints),
+        key=lambda pair: pair[0] or "",
+    )
+    for final_name, constraint in named:
         if isinstance(constraint, sa.UniqueConstraint):
-            cname = constraint.name if reflected else normaliser.object_name(constraint)
+            cname = constraint.name if reflected else final_name
             if not included(cname, "unique_constraint"):
                 continue
             entry = IndexModel(
@@ -310,7 +314,7 @@ def _build_table(
             else:
                 model.uniques.append(entry)
         elif isinstance(constraint, sa.ForeignKeyConstraint):
-            fname = constraint.name if reflected else normaliser.object_name(constraint)
+            fname = constraint.name if reflected else final_name
             fk = ForeignKeyModel(
                 obj=constraint,
                 name=fname,

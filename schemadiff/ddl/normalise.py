@@ -307,16 +307,18 @@ class Normaliser:
         Thousands of columns share a handful of types (``VARCHAR(40)``,
         ``INTEGER``); the key is the type's class and plain attributes, so
         equal types share one compile.  Types whose state can't be hashed
-        (an Enum's member list) are compiled each time.
+        (an Enum's member list) are compiled once per type object.
         """
         seen = self._type_sigs_by_id.get(id(type_))
         if seen is not None and seen[0] is type_:
             return seen[1]  # reflected columns share their type objects
         try:
-            key = (type_.__class__, frozenset(type_.__dict__.items()))
+            # attributes in the order they were set: equal types built the
+            # same way share a key (another order only costs a compile)
+            key = (type_.__class__, tuple(type_.__dict__.items()))
             cached = self._type_sigs.get(key, _MISSING)
-        except TypeError:
-            return self.type_signature(type_)
+        except TypeError:  # unhashable state: compiled once per object
+            cached = self.type_signature(type_)
         if cached is _MISSING:
             cached = self._type_sigs[key] = self.type_signature(type_)
         # the type is kept with its signature, so its id is never reused
