@@ -1,18 +1,19 @@
 """PostgreSQL batch reflection with less work per row than the Inspector's.
 
-SQLAlchemy's ``get_multi_*`` calls read a schema in seven statements, five of
-them for constraints and table comments, each sending every table name as its
-own bound parameter (500 names are 500 placeholders the driver parses into
-a statement it cannot cache).  This reader asks the catalog for the same
-facts in three statements of its own plus SQLAlchemy's column and index
-queries:
+SQLAlchemy's ``get_multi_*`` calls read a schema in eight statements, five
+of them for constraints and table comments, each sending every table name
+(or oid) as its own bound parameter: 500 names are 500 placeholders the
+driver parses into a statement it cannot cache.  This reader asks the
+catalog for the same facts in four statements, each filtered by one array
+parameter:
 
-- the tables (oid, name, comment), filtered by a single array parameter;
-- every primary key, unique, foreign key and CHECK constraint of those
-  tables, by oid, in one statement;
-- SQLAlchemy's own column and index reads, on a copy of the dialect that
-  parses each distinct ``format_type`` text once (thousands of columns share
-  a handful of types).
+- the tables (oid, name, comment), by name;
+- their columns, by oid, handed to SQLAlchemy's own row post-processing on
+  a copy of the dialect that parses each distinct ``format_type`` text once
+  (thousands of columns share a handful of types);
+- every primary key, unique, foreign key and CHECK constraint, by oid, key
+  columns named from the column rows;
+- the indexes (:mod:`.postgresql_indexes`).
 
 The dicts it returns are the ones SQLAlchemy's PostgreSQL dialect makes from
 the same catalog rows (same keys, same defaults for tables without a key,
@@ -33,11 +34,12 @@ from sqlalchemy.dialects.postgresql import base as pg_base
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.reflection import (
     ObjectKind,
-    ObjectScope,
     ReflectionDefaults,
     _ReflectionInfo,
 )
 from sqlalchemy.util import langhelpers
+
+from schemadiff.ddl.postgresql_indexes import read_indexes
 
 _CHECK = re.compile(r"^CHECK *\((.+)\)( NO INHERIT)?( NOT VALID)?$", re.DOTALL)
 
@@ -49,6 +51,8 @@ def supported(dialect: Any) -> bool:
         hasattr(dialect, "_parse_fk")
         and hasattr(dialect, "_kind_to_relkinds")
         and hasattr(dialect, "_get_columns_info")
+        and hasattr(dialect, "_load_pg_am_btree_oid")
+        and hasattr(dialect, "_load_pg_opclass_notdefault_dict")
         and hasattr(pg_base, "_NamedTypeLoader")
         and hasattr(langhelpers, "strip_outer_parens")
         and dialect.server_version_info >= (12,)
@@ -148,12 +152,6 @@ class PostgresqlReader:
         self.dialect: Any = connection.dialect
         self.schema = schema
         self.names = list(table_names)
-        self.kw: dict[str, Any] = {
-            "schema": schema,
-            "filter_names": self.names,
-            "kind": ObjectKind.TABLE,
-            "scope": ObjectScope.DEFAULT,
-        }
         self.types: dict[Any, Any] = {}
         #: (table oid, attnum) -> column name, for the keys' column lists
         self.attnames: dict[tuple[Any, int], str] = {}
@@ -176,14 +174,22 @@ class PostgresqlReader:
         )
         if not tables:
             return info
-        reader = self._dialect_reader(tables)
+        reader = self._dialect_reader()
         columns = self._columns(reader, tables)
         for column_list in columns.values():
             for column in column_list:
                 if not isinstance(column["type"], sa.types.TypeEngine):
                     column["type"] = column["type"]()
         info.columns.update(columns)
-        info.indexes.update(reader.get_multi_indexes(self.connection, **self.kw))
+        info.indexes.update(
+            read_indexes(
+                self.connection,
+                self.dialect,
+                self.schema,
+                {oid: name for oid, name, _ in tables},
+                self.attnames,
+            )
+        )
         for _oid, name, comment in tables:
             key = (self.schema, name)
             info.table_comment[key] = (
@@ -346,12 +352,9 @@ class PostgresqlReader:
         return entry
 
     # --------------------------------------------------------- type parsing
-    def _dialect_reader(self, tables: list[tuple[Any, str, str | None]]) -> Any:
-        """A copy of the dialect whose type parser remembers each type text
-        and whose table-oid lookup answers from the tables already read."""
+    def _dialect_reader(self) -> Any:
+        """A copy of the dialect whose type parser remembers each type text."""
         reader = copy.copy(self.dialect)
-        oids = [(oid, name) for oid, name, _ in tables]
-        reader._get_table_oids = lambda *args, **kw: oids
         parse = type(self.dialect)._reflect_type
 
         def reflect_type(format_type: Any, *args: Any, **kw: Any) -> Any:

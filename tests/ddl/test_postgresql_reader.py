@@ -44,6 +44,13 @@ def _ddl(other: str) -> list[str]:
         'CREATE INDEX ix_child_partial ON "Child Table" (pid) WHERE amount > 5',
         'CREATE UNIQUE INDEX ix_child_two ON "Child Table" (pa DESC, pb)',
         'CREATE INDEX ix_child_expr ON "Child Table" (lower(note))',
+        'CREATE INDEX ix_child_mixed ON "Child Table" '
+        "(pid, lower(note) DESC NULLS LAST, pa NULLS FIRST) INCLUDE (pb) "
+        "WITH (fillfactor = 70)",
+        'CREATE INDEX ix_child_ops ON "Child Table" (note text_pattern_ops)',
+        'CREATE INDEX ix_child_hash ON "Child Table" USING hash (note)',
+        'CREATE INDEX ix_child_gin ON "Child Table" USING gin (tags)',
+        'CREATE UNIQUE INDEX ix_child_nnd ON "Child Table" (pa) NULLS NOT DISTINCT',
         "CREATE TABLE empty ()",
         "CREATE TABLE not_read (id INTEGER PRIMARY KEY)",
         "COMMENT ON TABLE parent IS 'the parent'",
@@ -116,6 +123,23 @@ def test_reader_matches_the_inspector(postgresql_backend) -> None:
         "postgresql_nulls_not_distinct": True,
     }
     assert uniques["uq_parent_inc"]["column_names"] == ["a"]
+    indexes = {i["name"]: i for i in got.indexes[child]}
+    assert indexes["ix_child_mixed"]["expressions"] == [
+        "pid",
+        "lower(note::text)",
+        "pa",
+    ]
+    assert indexes["ix_child_mixed"]["column_sorting"] == {
+        "lower(note::text)": ("desc", "nulls_last"),
+        "pa": ("nulls_first",),
+    }
+    assert indexes["ix_child_mixed"]["dialect_options"]["postgresql_include"] == ["pb"]
+    assert indexes["ix_child_gin"]["dialect_options"]["postgresql_using"] == "gin"
+    assert indexes["ix_child_ops"]["dialect_options"]["postgresql_ops"] == {
+        "note": "text_pattern_ops"
+    }
+    parent_indexes = {i["name"]: i for i in got.indexes[(None, "parent")]}
+    assert parent_indexes["uq_parent_ab"]["duplicates_constraint"] == "uq_parent_ab"
     checks = {c["name"]: c for c in got.check_constraints[child]}
     assert checks["ck_child_pos"]["dialect_options"] == {"not_valid": True}
     assert got.columns[(None, "empty")] == []
@@ -123,7 +147,8 @@ def test_reader_matches_the_inspector(postgresql_backend) -> None:
     assert (None, "v") not in got.columns  # views are not tables
     assert got.table_comment[(None, "parent")] == {"text": "the parent"}
     # tables, columns, ENUM and DOMAIN types (the dialect's loader, as
-    # columns of such types exist), the non-default operator classes,
-    # indexes, constraints: no list of names anywhere
-    assert len(statements) == 7
+    # columns of such types exist), the non-default operator classes, the
+    # access methods' names (hash and GIN indexes exist), indexes,
+    # constraints: no list of names anywhere
+    assert len(statements) == 8
     assert not any("filter_names" in s for s in statements)
