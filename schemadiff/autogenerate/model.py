@@ -621,11 +621,29 @@ class _TableRef:
 class CatalogColumnModel(ColumnModel):
     """A reflected column; its Column comes from the lazily built Table."""
 
-    def __init__(self, owner: CatalogTableModel, **kw: Any) -> None:
+    def __init__(
+        self,
+        owner: CatalogTableModel,
+        name: str,
+        nullable: bool,
+        default_sig: str | None,
+        computed_sig: str | None,
+        identity: dict[str, Any] | None,
+        comment: str | None,
+        type: Any,
+    ) -> None:
+        # set directly: thousands are made per comparison, and the
+        # dataclass __init__ would route ``column`` through the property
         self._owner = owner.ref
-        super().__init__(column=None, **kw)  # type: ignore[arg-type]
+        self.name = name
+        self.nullable = nullable
+        self.default_sig = default_sig
+        self.computed_sig = computed_sig
+        self.identity = identity
+        self.comment = comment
+        self.type = type
         #: the name in the database (the model's may be renamed)
-        self._db_name = self.name
+        self._db_name = name
 
     @property  # type: ignore[override]
     def column(self) -> sa.Column[Any]:
@@ -858,30 +876,43 @@ def _catalog_column(
     computed = col_d.get("computed")
     identity = col_d.get("identity")
     computed_sig = None
+    default_sig = None
     if computed is not None:
         computed_sig = normaliser.expression_signature(
             normaliser.compile_expression(sa_schema.Computed(**computed).sqltext)
         )
-    default_sig = None
-    if computed is None and identity is None:
-        text = normaliser.catalog_default_text(col_d.get("default"))
-        if text is not None and normaliser.is_implicit_default(text, None):
-            text = None
-        default_sig = normaliser.default_signature(text, None)
+    elif identity is None:
+        default_sig = _catalog_default_signature(normaliser, col_d.get("default"))
+    type_ = col_d["type"]
     return CatalogColumnModel(
         owner,
-        name=col_d["name"],
-        nullable=bool(col_d.get("nullable", True)),
-        default_sig=default_sig,
-        computed_sig=computed_sig,
-        identity=(
+        col_d["name"],
+        bool(col_d.get("nullable", True)),
+        default_sig,
+        computed_sig,
+        (
             _identity_attrs(sa_schema.Identity(**identity))
             if identity is not None
             else None
         ),
-        comment=_none_if_empty(col_d.get("comment")),
-        type=sa.types.to_instance(col_d["type"]),
+        col_d.get("comment") or None,
+        (
+            type_
+            if isinstance(type_, sa.types.TypeEngine)
+            else sa.types.to_instance(type_)
+        ),
     )
+
+
+def _catalog_default_signature(normaliser: Normaliser, default: Any) -> str | None:
+    """A reflected column's default signature (an implicit default such as
+    SERIAL's ``nextval(...)`` counts as none)."""
+    if default is None:
+        return None
+    text = normaliser.catalog_default_text(default)
+    if text is not None and normaliser.is_implicit_default(text, None):
+        return None
+    return normaliser.default_signature(text, None)
 
 
 def _catalog_index(
