@@ -174,8 +174,8 @@ class PostgresqlReader:
         )
         if not tables:
             return info
-        reader = self._dialect_reader()
-        columns = self._columns(reader, tables)
+        names = {oid: name for oid, name, _ in tables}
+        columns = self._columns(self._dialect_reader(), names)
         for column_list in columns.values():
             for column in column_list:
                 if not isinstance(column["type"], sa.types.TypeEngine):
@@ -183,11 +183,7 @@ class PostgresqlReader:
         info.columns.update(columns)
         info.indexes.update(
             read_indexes(
-                self.connection,
-                self.dialect,
-                self.schema,
-                {oid: name for oid, name, _ in tables},
-                self.attnames,
+                self.connection, self.dialect, self.schema, names, self.attnames
             )
         )
         for _oid, name, comment in tables:
@@ -201,7 +197,7 @@ class PostgresqlReader:
             info.unique_constraints[key] = []
             info.foreign_keys[key] = []
             info.check_constraints[key] = []
-        self._constraints(info, {oid: name for oid, name, _ in tables})
+        self._constraints(info, names)
         return info
 
     def _tables(self) -> list[tuple[Any, str, str | None]]:
@@ -215,7 +211,7 @@ class PostgresqlReader:
         return [tuple(row) for row in self.connection.execute(statement, params)]
 
     def _columns(
-        self, reader: Any, tables: list[tuple[Any, str, str | None]]
+        self, reader: Any, names: dict[Any, str]
     ) -> dict[Any, list[dict[str, Any]]]:
         """SQLAlchemy's column dicts, from its own row post-processing."""
         statement = (
@@ -223,7 +219,6 @@ class PostgresqlReader:
             .bindparams(sa.bindparam("oids", type_=ARRAY(OID())))
             .columns(identity_options=JSON(), collation=JSON())
         )
-        names = {oid: name for oid, name, _ in tables}
         by_name: dict[str, list[dict[str, Any]]] = {name: [] for name in names.values()}
         result = self.connection.execute(statement, {"oids": list(names)})
         keys = ["table_name", *result.keys()]
