@@ -262,9 +262,11 @@ def read_aggregated_rows(
     for tag, count, document in result:
         try:
             rows = json.loads(document)
-        except ValueError:
+        except (TypeError, ValueError):
             return None
-        if len(rows) != count:
+        # cut at an element's end, the document still parses; MariaDB
+        # 10.5.0-10.5.4 could leave out the outer brackets (MDEV-23004)
+        if len(rows) != count or not isinstance(rows[0], list):
             return None
         name = _BY_TAG[tag]
         if ROW_KINDS[name].order is not None:

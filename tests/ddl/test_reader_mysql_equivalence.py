@@ -261,3 +261,49 @@ def test_checks_by_schema_read_what_the_table_constraints_join_read(tricky) -> N
         new = mysql_catalog._execute(conn, sql, tricky.schema, None).all()
     assert len(old) == 8  # column-level ones too
     assert [tuple(row) for row in old] == [tuple(row[:-1]) for row in new]
+
+
+def _documents(monkeypatch, document: Any) -> dict[str, list[Any]] | None:
+    """What the reader makes of one document of two comment rows."""
+    monkeypatch.setattr(
+        mysql_catalog, "_execute", lambda *args, **kwargs: [("T", 2, document)]
+    )
+    return mysql_catalog.read_aggregated_rows(None, "s", None, 1)  # type: ignore
+
+
+def test_a_document_of_its_rows_is_taken(monkeypatch) -> None:
+    rows = _documents(monkeypatch, '[["t", "c", 1], ["t", "d", 2]]')
+    assert rows is not None
+    assert rows["comments"] == [["t", "c", 1], ["t", "d", 2]]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        None,
+        '[["t", "c", 1], ["t", "d"',  # cut inside an element
+        '[["t", "c", 1]]',  # cut at an element's end: one row of two
+        '["t", "c", 1], ["t", "d", 2]',  # no outer brackets
+        '["[\\"t\\", \\"c\\", 1]", "[\\"t\\", \\"d\\", 2]"]',  # rows as text
+    ],
+)
+def test_a_document_that_is_not_its_rows_is_refused(monkeypatch, document) -> None:
+    assert _documents(monkeypatch, document) is None
+
+
+@pytest.mark.parametrize(
+    "mariadb, version, expected",
+    [
+        (True, (10, 11, 19), True),
+        (True, (10, 5, 0), True),
+        (True, (10, 4, 34), False),
+        (False, (8, 0, 36), False),  # MySQL: SQLAlchemy's reflection, not ours
+    ],
+)
+def test_documents_only_where_the_server_has_json_arrayagg(
+    mariadb: bool, version: tuple[int, ...], expected: bool
+) -> None:
+    dialect = sa.create_engine("mysql+pymysql://").dialect
+    dialect.is_mariadb = mariadb
+    dialect.server_version_info = version
+    assert mysql_catalog.has_aggregates(dialect) is expected
