@@ -1,6 +1,6 @@
-"""Small MySQL/MariaDB catalog readers for what SQLAlchemy's reflection
-leaves out: the sort order of index columns, and sequences with their
-options."""
+"""MySQL/MariaDB catalog statements: the rows of a schema's tables for the
+batch reader (``normalise_mysql``), and what SQLAlchemy's reflection leaves
+out: the sort order of index columns, and sequences with their options."""
 
 from __future__ import annotations
 
