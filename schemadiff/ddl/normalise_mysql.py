@@ -4,9 +4,8 @@ SQLAlchemy reflects MySQL one table at a time (``SHOW CREATE TABLE`` per
 table), so a 500-table comparison would cost 500+ statements.  On MariaDB we
 read ``information_schema`` instead: one statement for the whole schema
 (one query per kind of object before MariaDB 10.5), whatever the number of
-tables.  Column types are still parsed by
-SQLAlchemy's own MySQL type parser so they come out exactly as its reflection
-would make them.
+tables.  Column types are still parsed by SQLAlchemy's own MySQL type parser
+so they come out exactly as its reflection would make them.
 
 Spellings reconciled here: integer display widths (``int(11)``), ``BOOL`` as
 ``tinyint(1)``, ``NUMERIC`` as ``decimal(10,0)``, MariaDB's ``JSON`` as
