@@ -264,8 +264,11 @@ class _MariaDBCatalog:
                 comments[self.keys[table_name]] = {"text": comment}
 
     def _read_columns(self, rows: list[Any], columns: dict[Any, list[Any]]) -> None:
-        parser = self.dialect._tabledef_parser
-        types: dict[str, Any] = {}
+        keys = self.keys
+        # per spelling: its type, and whether that is a SchemaType, an Integer
+        types: dict[str, tuple[Any, bool, bool]] = {}
+        table: str | None = None
+        target: list[Any] | None = None
         for (
             table_name,
             name,
@@ -278,32 +281,30 @@ class _MariaDBCatalog:
             is_generated,
             _,
         ) in rows:
-            if table_name not in self.keys:
+            if table_name != table:  # a table's rows come one after another
+                table = table_name
+                key = keys.get(table_name)
+                target = None if key is None else columns[key]
+            if target is None:
                 continue
             # parsed once per spelling: thousands of columns share a handful
-            type_ = types.get(column_type)
-            if type_ is None:
-                state = ReflectedState()
-                with warnings.catch_warnings():
-                    # a type SQLAlchemy doesn't know (GEOMETRY) comes back as
-                    # NullType, compared as "no change", as on SQLAlchemy's path
-                    warnings.simplefilter("ignore", category=sa_exc.SAWarning)
-                    parser._parse_column(f"  `c` {column_type}", state)
-                type_ = state.columns[0]["type"] if state.columns else sqltypes.NULLTYPE
-                types[column_type] = type_
-            if isinstance(type_, sqltypes.SchemaType):
+            spelled = types.get(column_type)
+            if spelled is None:
+                spelled = types[column_type] = self._parse_type(column_type)
+            type_, schema_type, integer = spelled
+            if schema_type:
                 type_ = copy.copy(type_)  # attaches to its column: one each
-            extra = (extra or "").lower()
             column: dict[str, Any] = {
                 "name": name,
                 "type": type_,
                 "nullable": is_nullable == "YES",
-                "default": None if default in (None, "NULL") else default,
+                "default": None if default is None or default == "NULL" else default,
                 "comment": comment or None,
             }
+            extra = extra.lower() if extra else ""
             if "auto_increment" in extra:
                 column["autoincrement"] = True
-            elif isinstance(type_, sqltypes.Integer):
+            elif integer:
                 column["autoincrement"] = False
             if is_generated == "ALWAYS" and generation_expression is not None:
                 column["default"] = None
@@ -311,7 +312,22 @@ class _MariaDBCatalog:
                     "sqltext": generation_expression,
                     "persisted": "stored" in extra,
                 }
-            columns[self.keys[table_name]].append(column)
+            target.append(column)
+
+    def _parse_type(self, column_type: str) -> tuple[Any, bool, bool]:
+        """The type SQLAlchemy's reflection makes of ``column_type``."""
+        state = ReflectedState()
+        with warnings.catch_warnings():
+            # a type SQLAlchemy doesn't know (GEOMETRY) comes back as
+            # NullType, compared as "no change", as on SQLAlchemy's path
+            warnings.simplefilter("ignore", category=sa_exc.SAWarning)
+            self.dialect._tabledef_parser._parse_column(f"  `c` {column_type}", state)
+        type_ = state.columns[0]["type"] if state.columns else sqltypes.NULLTYPE
+        return (
+            type_,
+            isinstance(type_, sqltypes.SchemaType),
+            isinstance(type_, sqltypes.Integer),
+        )
 
     def _read_indexes(
         self,
