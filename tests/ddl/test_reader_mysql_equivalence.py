@@ -25,7 +25,8 @@ def _ddl(other: str) -> list[str]:
         "a INT NOT NULL, b VARCHAR(20) NOT NULL, "
         "UNIQUE KEY uq_parent_ab (a, b)) "
         "COMMENT 'the ''parent'' \\\\ \"p\"\\nsecond line ünï ✓'",
-        f"CREATE TABLE `{odd}` (id INT PRIMARY KEY, `çol ``q` INT DEFAULT -1, "
+        f"CREATE TABLE `{odd}` (id INT PRIMARY KEY, `çol ``q` INT DEFAULT -1 "
+        "COMMENT 'nul \\0, control \x01, \\Z', "
         'KEY `ïdx ``ü"` (`çol ``q`))',
         "CREATE TABLE `Child Table` ("
         "id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT, "
@@ -227,6 +228,7 @@ def test_the_facts_json_must_carry(tricky) -> None:
     assert info.pk_constraint[(None, "AB")]["constrained_columns"] == ["x"]
     assert info.pk_constraint[(None, "ab")]["constrained_columns"] == []
     assert [c["name"] for c in info.columns[(None, ODD)]] == ["id", "çol `q"]
+    assert info.columns[(None, ODD)][1]["comment"] == "nul \x00, control \x01, \x1a"
     assert [i["name"] for i in info.indexes[(None, ODD)]] == ['ïdx `ü"']
 
 
