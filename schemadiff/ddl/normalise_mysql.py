@@ -2,10 +2,10 @@
 
 SQLAlchemy reflects MySQL one table at a time (``SHOW CREATE TABLE`` per
 table), so a 500-table comparison would cost 500+ statements.  On MariaDB we
-read ``information_schema`` instead: one query per kind of object for the
-whole schema, whatever the number of tables.  Column types are still parsed by
-SQLAlchemy's own MySQL type parser so they come out exactly as its reflection
-would make them.
+read ``information_schema`` instead: one statement for the whole schema
+(one query per kind of object before MariaDB 10.5), whatever the number of
+tables.  Column types are still parsed by SQLAlchemy's own MySQL type parser
+so they come out exactly as its reflection would make them.
 
 Spellings reconciled here: integer display widths (``int(11)``), ``BOOL`` as
 ``tinyint(1)``, ``NUMERIC`` as ``decimal(10,0)``, MariaDB's ``JSON`` as
@@ -33,8 +33,6 @@ from schemadiff.ddl.normalise import Normaliser
 
 _INTS = r"(TINYINT|SMALLINT|MEDIUMINT|INT|INTEGER|BIGINT)"
 _GENERATED_CHECK = re.compile(r"^CONSTRAINT_\d+$")
-#: a catalog query's table-name filter, dropped when every table is wanted
-_NAMES_FILTER = re.compile(r"\s+AND\s+(?:\w+\.)?TABLE_NAME IN :names")
 
 
 class MySQLNormaliser(Normaliser):
@@ -187,7 +185,9 @@ class MySQLNormaliser(Normaliser):
 
 
 class _MariaDBCatalog:
-    """One schema's tables read from information_schema in six plain queries."""
+    """One schema's tables read from information_schema in one statement
+    (six plain queries on a server before MariaDB 10.5; see
+    :mod:`~schemadiff.ddl.mysql_catalog`)."""
 
     def __init__(
         self,
@@ -196,6 +196,7 @@ class _MariaDBCatalog:
         schema: str | None,
         table_names: Sequence[str],
         complete: bool = False,
+        aggregated: bool | None = None,
     ) -> None:
         self.normaliser = normaliser
         self.complete = complete
@@ -205,17 +206,25 @@ class _MariaDBCatalog:
         self.actual_schema = schema or connection.dialect.default_schema_name
         self.names = list(table_names)
         self.keys = {name: (schema, name) for name in self.names}
+        if aggregated is None:
+            aggregated = mysql_catalog.has_aggregates(connection.dialect)
+        #: rows as JSON documents (False: the plain queries, kept for old
+        #: servers and to check the documents against)
+        self.aggregated = aggregated
 
-    def _rows(self, sql: str) -> Any:
-        if self.complete:
-            # every table of the schema is wanted (but one, ignored below)
-            return self.connection.execute(
-                sa.text(_NAMES_FILTER.sub("", sql)), {"schema": self.actual_schema}
-            ).all()
-        stmt = sa.text(sql).bindparams(sa.bindparam("names", expanding=True))
-        return self.connection.execute(
-            stmt, {"schema": self.actual_schema, "names": self.names}
-        ).all()
+    def _read_rows(self) -> dict[str, list[Any]]:
+        # every table of the schema is wanted (but one, ignored below)
+        names = None if self.complete else self.names
+        rows = None
+        if self.aggregated:
+            rows = mysql_catalog.read_aggregated_rows(
+                self.connection, self.actual_schema, names, len(self.names)
+            )
+        if rows is None:
+            rows = mysql_catalog.read_plain_rows(
+                self.connection, self.actual_schema, names
+            )
+        return rows
 
     def read(self) -> _ReflectionInfo:
         columns: dict[Any, list[Any]] = {key: [] for key in self.keys.values()}
@@ -228,11 +237,12 @@ class _MariaDBCatalog:
         comments: dict[Any, Any] = {key: {"text": None} for key in self.keys.values()}
         checks: dict[Any, list[Any]] = {key: [] for key in self.keys.values()}
 
-        self._read_comments(comments)
-        self._read_columns(columns)
-        self._read_indexes(pks, indexes, uniques)
-        self._read_foreign_keys(fks)
-        self._read_checks(checks)
+        rows = self._read_rows()
+        self._read_comments(rows["comments"], comments)
+        self._read_columns(rows["columns"], columns)
+        self._read_indexes(rows["indexes"], pks, indexes, uniques)
+        self._read_foreign_keys(rows["fk_rules"], rows["fk_columns"], fks)
+        self._read_checks(rows["checks"], checks)
         return _ReflectionInfo(
             columns=columns,
             pk_constraint=pks,
@@ -245,25 +255,20 @@ class _MariaDBCatalog:
             unreflectable={},
         )
 
-    def _read_comments(self, comments: dict[Any, Any]) -> None:
-        rows = self._rows(
-            "SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES "
-            "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME IN :names"
-        )
-        for table_name, comment in rows:
+    # Each row below is its table name, the fields of its kind
+    # (mysql_catalog.ROW_KINDS), then its position within the table (unused).
+
+    def _read_comments(self, rows: list[Any], comments: dict[Any, Any]) -> None:
+        for table_name, comment, _ in rows:
             if table_name in self.keys and comment:
                 comments[self.keys[table_name]] = {"text": comment}
 
-    def _read_columns(self, columns: dict[Any, list[Any]]) -> None:
-        rows = self._rows(
-            "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, "
-            "EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION, IS_GENERATED "
-            "FROM information_schema.COLUMNS "
-            "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME IN :names "
-            "ORDER BY TABLE_NAME, ORDINAL_POSITION"
-        )
-        parser = self.dialect._tabledef_parser
-        types: dict[str, Any] = {}
+    def _read_columns(self, rows: list[Any], columns: dict[Any, list[Any]]) -> None:
+        keys = self.keys
+        # per spelling: its type, and whether that is a SchemaType, an Integer
+        types: dict[str, tuple[Any, bool, bool]] = {}
+        table: str | None = None
+        target: list[Any] | None = None
         for (
             table_name,
             name,
@@ -274,33 +279,32 @@ class _MariaDBCatalog:
             comment,
             generation_expression,
             is_generated,
+            _,
         ) in rows:
-            if table_name not in self.keys:
+            if table_name != table:  # a table's rows come one after another
+                table = table_name
+                key = keys.get(table_name)
+                target = None if key is None else columns[key]
+            if target is None:
                 continue
             # parsed once per spelling: thousands of columns share a handful
-            type_ = types.get(column_type)
-            if type_ is None:
-                state = ReflectedState()
-                with warnings.catch_warnings():
-                    # a type SQLAlchemy doesn't know (GEOMETRY) comes back as
-                    # NullType, compared as "no change", as on SQLAlchemy's path
-                    warnings.simplefilter("ignore", category=sa_exc.SAWarning)
-                    parser._parse_column(f"  `c` {column_type}", state)
-                type_ = state.columns[0]["type"] if state.columns else sqltypes.NULLTYPE
-                types[column_type] = type_
-            if isinstance(type_, sqltypes.SchemaType):
+            spelled = types.get(column_type)
+            if spelled is None:
+                spelled = types[column_type] = self._parse_type(column_type)
+            type_, schema_type, integer = spelled
+            if schema_type:
                 type_ = copy.copy(type_)  # attaches to its column: one each
-            extra = (extra or "").lower()
             column: dict[str, Any] = {
                 "name": name,
                 "type": type_,
                 "nullable": is_nullable == "YES",
-                "default": None if default in (None, "NULL") else default,
+                "default": None if default is None or default == "NULL" else default,
                 "comment": comment or None,
             }
+            extra = extra.lower() if extra else ""
             if "auto_increment" in extra:
                 column["autoincrement"] = True
-            elif isinstance(type_, sqltypes.Integer):
+            elif integer:
                 column["autoincrement"] = False
             if is_generated == "ALWAYS" and generation_expression is not None:
                 column["default"] = None
@@ -308,20 +312,30 @@ class _MariaDBCatalog:
                     "sqltext": generation_expression,
                     "persisted": "stored" in extra,
                 }
-            columns[self.keys[table_name]].append(column)
+            target.append(column)
+
+    def _parse_type(self, column_type: str) -> tuple[Any, bool, bool]:
+        """The type SQLAlchemy's reflection makes of ``column_type``."""
+        state = ReflectedState()
+        with warnings.catch_warnings():
+            # a type SQLAlchemy doesn't know (GEOMETRY) comes back as
+            # NullType, compared as "no change", as on SQLAlchemy's path
+            warnings.simplefilter("ignore", category=sa_exc.SAWarning)
+            self.dialect._tabledef_parser._parse_column(f"  `c` {column_type}", state)
+        type_ = state.columns[0]["type"] if state.columns else sqltypes.NULLTYPE
+        return (
+            type_,
+            isinstance(type_, sqltypes.SchemaType),
+            isinstance(type_, sqltypes.Integer),
+        )
 
     def _read_indexes(
         self,
+        rows: list[Any],
         pks: dict[Any, Any],
         indexes: dict[Any, list[Any]],
         uniques: dict[Any, list[Any]],
     ) -> None:
-        rows = self._rows(
-            "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, "
-            "INDEX_TYPE, COLLATION FROM information_schema.STATISTICS "
-            "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME IN :names "
-            "ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
-        )
         grouped: dict[tuple[str, str], dict[str, Any]] = {}
         for (
             table_name,
@@ -331,6 +345,7 @@ class _MariaDBCatalog:
             sub_part,
             index_type,
             collation,
+            _,
         ) in rows:
             if table_name not in self.keys:
                 continue
@@ -381,30 +396,15 @@ class _MariaDBCatalog:
                     }
                 )
 
-    def _read_foreign_keys(self, fks: dict[Any, list[Any]]) -> None:
-        # Two plain queries joined here: information_schema's
-        # KEY_COLUMN_USAGE JOIN REFERENTIAL_CONSTRAINTS made MariaDB open
-        # every table twice over and took ~90% of the catalog time (0.15-0.64 s
-        # against 0.02 + 0.02 s for the two halves at 500 tables).  Both
-        # queries read the same on MariaDB and MySQL 8.
+    def _read_foreign_keys(
+        self, rule_rows: list[Any], rows: list[Any], fks: dict[Any, list[Any]]
+    ) -> None:
         rules = {
             (table_name, name): (on_update, on_delete)
-            for table_name, name, on_update, on_delete in self._rows(
-                "SELECT TABLE_NAME, CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE "
-                "FROM information_schema.REFERENTIAL_CONSTRAINTS "
-                "WHERE CONSTRAINT_SCHEMA = :schema AND TABLE_NAME IN :names"
-            )
+            for table_name, name, on_update, on_delete, _ in rule_rows
         }
-        rows = self._rows(
-            "SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, "
-            "REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME "
-            "FROM information_schema.KEY_COLUMN_USAGE "
-            "WHERE TABLE_SCHEMA = :schema AND TABLE_NAME IN :names "
-            "AND REFERENCED_TABLE_NAME IS NOT NULL "
-            "ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION"
-        )
         grouped: dict[tuple[str, str], dict[str, Any]] = {}
-        for table_name, name, column, ref_schema, ref_table, ref_column in rows:
+        for table_name, name, column, ref_schema, ref_table, ref_column, _ in rows:
             if table_name not in self.keys or (table_name, name) not in rules:
                 continue
             entry = grouped.get((table_name, name))
@@ -428,24 +428,12 @@ class _MariaDBCatalog:
             entry["constrained_columns"].append(column)
             entry["referred_columns"].append(ref_column)
 
-    def _read_checks(self, checks: dict[Any, list[Any]]) -> None:
-        # TABLE_CONSTRAINTS scopes the checks by table schema (CHECK_CONSTRAINTS
-        # only knows the constraint's schema).  Column-level checks (inline
-        # ``CHECK`` in a column definition, and the json_valid() check MariaDB
-        # puts on JSON columns) always carry their column's name, never one
-        # the models gave, so they are left out like other unnamed checks.
-        rows = self._rows(
-            "SELECT c.TABLE_NAME, c.CONSTRAINT_NAME, c.CHECK_CLAUSE, c.LEVEL "
-            "FROM information_schema.CHECK_CONSTRAINTS c "
-            "JOIN information_schema.TABLE_CONSTRAINTS t "
-            "ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA "
-            "AND t.TABLE_NAME = c.TABLE_NAME "
-            "AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME "
-            "AND t.CONSTRAINT_TYPE = 'CHECK' "
-            "WHERE t.TABLE_SCHEMA = :schema AND t.TABLE_NAME IN :names "
-            "ORDER BY c.TABLE_NAME, c.CONSTRAINT_NAME"
-        )
-        for table_name, name, clause, level in rows:
+    def _read_checks(self, rows: list[Any], checks: dict[Any, list[Any]]) -> None:
+        # Column-level checks (inline ``CHECK`` in a column definition, and
+        # the json_valid() check MariaDB puts on JSON columns) always carry
+        # their column's name, never one the models gave, so they are left
+        # out like other unnamed checks.
+        for table_name, name, clause, level, _ in rows:
             if table_name not in self.keys:
                 continue
             if (level or "").lower() == "column":
