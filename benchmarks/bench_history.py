@@ -311,6 +311,57 @@ def _subprocess_env(bytecode: bool) -> dict[str, str]:
     return env
 
 
+#: What any tool has to do for ``upgrade heads --sql`` on this history, and
+#: nothing else: start Python, import SQLAlchemy and the PostgreSQL dialect,
+#: compile and run every version file, and for each ``op.create_table`` build
+#: the Table and compile its CREATE TABLE (plus one version-row line).  No
+#: revision graph, no ordering, no logging, no transaction handling.
+FLOOR_SCRIPT = """
+import glob, sys, types
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateTable
+
+dialect = postgresql.dialect(paramstyle="named")
+out = sys.stdout
+
+
+class Op:
+    def create_table(self, name, *columns):
+        table = sa.Table(name, sa.MetaData(), *columns)
+        out.write(str(CreateTable(table).compile(dialect=dialect)).strip() + ";\\n\\n")
+        out.write(f"UPDATE v SET version_num='{name}' WHERE v.version_num = 'x';\\n\\n")
+
+
+stub = types.ModuleType("schemadiff.op")
+stub.create_table = Op().create_table
+sys.modules["schemadiff.op"] = stub
+sys.modules["alembic.op"] = stub
+for path in sorted(glob.glob(sys.argv[1] + "/*.py")):
+    with open(path, "rb") as fh:
+        code = compile(fh.read(), path, "exec", dont_inherit=True)
+    module = types.ModuleType("revision")
+    module.__file__ = path
+    exec(code, module.__dict__)
+    module.upgrade()
+"""
+
+
+def _floor_cpu(root: Path, versions: Path, env: dict[str, str]) -> float:
+    """CPU seconds of FLOOR_SCRIPT over ``versions`` (see there)."""
+    script = root / "floor.py"
+    script.write_text(FLOOR_SCRIPT)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(
+        [sys.executable, str(script), str(versions)],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def bench_commands(
     project: Path,
     root: Path,
@@ -364,9 +415,12 @@ def bench_commands(
                 env,
             )
     for label, args, mode in cases:
-        cpu: dict[str, list[float]] = {"schemadiff": [], "alembic": []}
+        cpu: dict[str, list[float]] = {"schemadiff": [], "alembic": [], "floor": []}
         for i in range(runs):
             order = (ours, theirs) if i % 2 == 0 else (theirs, ours)
+            if mode == "offline":
+                versions = project / "migrations" / "versions"
+                cpu["floor"].append(_floor_cpu(root, versions, env))
             for tool in order:
                 db = Path(tool["db"])
                 if mode == "offline":
@@ -385,6 +439,13 @@ def bench_commands(
             f"{label:<32} schemadiff {ours_s:7.3f}  alembic {theirs_s:7.3f}  "
             f"ratio {ours_s / theirs_s:.3f}   ({' '.join(args)})"
         )
+        if cpu["floor"]:
+            floor_s = statistics.median(cpu["floor"])
+            print(
+                f"{'  floor (see FLOOR_SCRIPT)':<32} {'':10} {floor_s:7.3f}  "
+                f"{'':7} {'':7} ratio {floor_s / theirs_s:.3f}   (no tool: the "
+                "work every upgrade() asks for)"
+            )
         results.append(
             {"case": label, "args": args, "schemadiff": ours_s, "alembic": theirs_s}
         )
