@@ -311,49 +311,72 @@ def _subprocess_env(bytecode: bool) -> dict[str, str]:
     return env
 
 
-#: What any tool has to do for ``upgrade heads --sql`` on this history, and
-#: nothing else: start Python, import SQLAlchemy and the PostgreSQL dialect,
-#: compile and run every version file, and for each ``op.create_table`` build
-#: the Table and compile its CREATE TABLE (plus one version-row line).  No
-#: revision graph, no ordering, no logging, no transaction handling.
+#: What any tool has to do for ``upgrade heads`` on this history, and nothing
+#: else: start Python, import SQLAlchemy and the dialect, compile and run every
+#: version file, and for each ``op.create_table`` build the Table and compile
+#: its CREATE TABLE, then one version-row UPDATE.  Offline (``sql`` argument)
+#: the text is written out; online each statement runs on a SQLite connection
+#: in one transaction.  No revision graph, no ordering, no logging.
 FLOOR_SCRIPT = """
 import glob, sys, types
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateTable
 
-dialect = postgresql.dialect(paramstyle="named")
-out = sys.stdout
+versions, mode, url = sys.argv[1:4]
+if mode == "sql":
+    from sqlalchemy.dialects import postgresql
+
+    dialect = postgresql.dialect(paramstyle="named")
+
+    def run(statement):
+        text = statement if isinstance(statement, str) else str(
+            statement.compile(dialect=dialect))
+        sys.stdout.write(text.strip() + ";\\n\\n")
+
+else:
+    connection = sa.create_engine(url).connect()
+    transaction = connection.begin()
+    connection.exec_driver_sql("CREATE TABLE v (version_num VARCHAR(32))")
+    connection.exec_driver_sql("INSERT INTO v VALUES ('x')")
+
+    def run(statement):
+        if isinstance(statement, str):
+            connection.exec_driver_sql(statement)
+        else:
+            connection.execute(statement)
 
 
-class Op:
-    def create_table(self, name, *columns):
-        table = sa.Table(name, sa.MetaData(), *columns)
-        out.write(str(CreateTable(table).compile(dialect=dialect)).strip() + ";\\n\\n")
-        out.write(f"UPDATE v SET version_num='{name}' WHERE v.version_num = 'x';\\n\\n")
+def create_table(name, *columns):
+    run(CreateTable(sa.Table(name, sa.MetaData(), *columns)))
+    run(f"UPDATE v SET version_num='{name}' WHERE v.version_num = 'x'")
 
 
 stub = types.ModuleType("schemadiff.op")
-stub.create_table = Op().create_table
+stub.create_table = create_table
 sys.modules["schemadiff.op"] = stub
-sys.modules["alembic.op"] = stub
-for path in sorted(glob.glob(sys.argv[1] + "/*.py")):
+for path in sorted(glob.glob(versions + "/*.py")):
     with open(path, "rb") as fh:
         code = compile(fh.read(), path, "exec", dont_inherit=True)
     module = types.ModuleType("revision")
     module.__file__ = path
     exec(code, module.__dict__)
     module.upgrade()
+if mode != "sql":
+    transaction.commit()
 """
 
 
-def _floor_cpu(root: Path, versions: Path, env: dict[str, str]) -> float:
-    """CPU seconds of FLOOR_SCRIPT over ``versions`` (see there)."""
+def _floor_cpu(root: Path, versions: Path, mode: str, env: dict[str, str]) -> float:
+    """CPU seconds of FLOOR_SCRIPT over ``versions`` (see there); ``mode``
+    ``sql`` or ``online`` (a fresh SQLite file)."""
     script = root / "floor.py"
     script.write_text(FLOOR_SCRIPT)
+    db = root / "floor.db"
+    if db.exists():
+        db.unlink()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
-        [sys.executable, str(script), str(versions)],
+        [sys.executable, str(script), str(versions), mode, f"sqlite:///{db}"],
         check=True,
         capture_output=True,
         env=env,
@@ -418,9 +441,10 @@ def bench_commands(
         cpu: dict[str, list[float]] = {"schemadiff": [], "alembic": [], "floor": []}
         for i in range(runs):
             order = (ours, theirs) if i % 2 == 0 else (theirs, ours)
-            if mode == "offline":
+            if mode != "current":
                 versions = project / "migrations" / "versions"
-                cpu["floor"].append(_floor_cpu(root, versions, env))
+                floor_mode = "sql" if mode == "offline" else "online"
+                cpu["floor"].append(_floor_cpu(root, versions, floor_mode, env))
             for tool in order:
                 db = Path(tool["db"])
                 if mode == "offline":
