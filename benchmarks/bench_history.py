@@ -28,11 +28,12 @@ CPU seconds schemadiff / Alembic = ratio; run to run the ratios move by
 +-0.1 on this machine):
 
 - offline ``upgrade heads --sql``: before (971fca2) 2.10 / 3.27 = 0.64;
-  after 1.91 / 3.27 = 0.58 and 2.26 / 3.13 = 0.72 (two runs);
+  after 1.91 / 3.27 = 0.58, 2.26 / 3.13 = 0.72 and 1.47 / 2.69 = 0.55
+  (three runs);
 - online ``upgrade heads``: before 3.67 / 6.29 = 0.58; after 3.19 / 7.44 =
-  0.43 and 2.83 / 6.34 = 0.45;
-- ``current``: before 0.64 / 3.18 = 0.20; after 0.63 / 3.33 = 0.19 and
-  0.49 / 2.84 = 0.17.
+  0.43, 2.83 / 6.34 = 0.45 and 3.39 / 6.24 = 0.54;
+- ``current``: before 0.64 / 3.18 = 0.20; after 0.63 / 3.33 = 0.19,
+  0.49 / 2.84 = 0.17 and 0.46 / 3.08 = 0.15.
 
 The same before/after without Alembic, interleaved (medians of 7, 5, 9):
 offline 2.54 -> 2.36 s, online 4.39 -> 3.51 s, ``current`` 0.75 -> 0.59 s;
@@ -44,8 +45,8 @@ counts and ablations on 500 and 2,000 revisions):
 
 - ``FLOOR_SCRIPT`` does only what any tool must (Python, SQLAlchemy, compile
   and run the 2,000 files, build and compile each CREATE TABLE, a version
-  row; online run on SQLite) and already costs 0.53-0.59 (offline) and
-  0.33-0.35 (online) of Alembic's CPU, so 0.25 is out of reach for the two
+  row; online run on SQLite) and already costs 0.53-0.64 (offline) and
+  0.33-0.39 (online) of Alembic's CPU, so 0.25 is out of reach for the two
   upgrades without doing less than ``upgrade()`` asks (a compiled-text cache
   per construct shape, which must not change the emitted text).  Inside the
   floor: ``import sqlalchemy`` ~0.3 s (0.95 G instructions), compiling the
