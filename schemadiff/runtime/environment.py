@@ -7,7 +7,6 @@ user's env.py, which calls :meth:`EnvironmentContext.configure` (building a
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import logging
 from collections.abc import Callable
@@ -279,11 +278,14 @@ class EnvironmentContext:
 
     def run_migrations(self, **kw: Any) -> None:
         """Run the command's steps; ``kw`` goes to every upgrade()/downgrade()."""
-        from schemadiff.operations import Operations
+        from schemadiff import op as op_module
 
         migration_context = self.get_context()
-        with Operations.context(migration_context):
+        op_module._install(_OperationsOnFirstUse(migration_context))
+        try:
             migration_context.run_migrations(**kw)
+        finally:
+            op_module._remove()
 
     def execute(self, sql: Any, execution_options: dict[str, Any] | None = None) -> Any:
         """Execute SQL (or write it, offline) on the configured context."""
@@ -296,6 +298,26 @@ class EnvironmentContext:
     def begin_transaction(self) -> AbstractContextManager[Any]:
         """The transaction scope env.py wraps ``run_migrations()`` in."""
         return self.get_context().begin_transaction()
+
+
+class _OperationsOnFirstUse:
+    """``schemadiff.op`` during a run: the run's one ``Operations``, made when
+    a script first uses ``op``.  A run with nothing to apply (``current``,
+    ``stamp``, an upgrade already at its target) then never imports the
+    directive classes (``schemadiff.operations``: ~6 ms from bytecode, ~17 ms
+    from source)."""
+
+    def __init__(self, migration_context: MigrationContext) -> None:
+        self._migration_context = migration_context
+        self._operations: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        operations = self.__dict__["_operations"]
+        if operations is None:
+            from schemadiff.operations import Operations
+
+            operations = self._operations = Operations(self._migration_context)
+        return getattr(operations, name)
 
 
 def _check_option_names(kw: dict[str, Any]) -> None:
@@ -313,6 +335,8 @@ def _check_option_names(kw: dict[str, Any]) -> None:
         for p in inspect.signature(EnvironmentContext.configure).parameters
         if p not in ("self", "kw")
     ]
+    import difflib
+
     name = unknown[0]
     close = difflib.get_close_matches(name, known, n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""

@@ -184,14 +184,23 @@ class VersionTable:
         if not self.context.as_sql:
             # The ids go in as quoted literals, as Alembic writes them: the
             # statement logged (echo, event listeners) names the revisions.
-            # literal_execute renders them when the statement runs, so each
-            # kind of statement is compiled once, not once per revision.
-            return impl._exec(
-                build(
-                    sa.bindparam("old_id", old, sa.String, literal_execute=True),
-                    sa.bindparam("new_id", new, sa.String, literal_execute=True),
+            # literal_execute renders them from the parameters when the
+            # statement runs, so each kind of statement is built, keyed for
+            # SQLAlchemy's compiled cache and compiled once per run, not once
+            # per revision.
+            statements: dict[str, Any] = self.__dict__.setdefault("_statements", {})
+            statement = statements.get(kind)
+            if statement is None:
+                statement = statements[kind] = build(
+                    sa.bindparam("old_id", type_=sa.String, literal_execute=True),
+                    sa.bindparam("new_id", type_=sa.String, literal_execute=True),
                 )
-            )
+            params = {}
+            if old is not None:
+                params["old_id"] = old
+            if new is not None:
+                params["new_id"] = new
+            return impl._exec(statement, params=params)
         literal = self.__dict__.get("_literal")
         if literal is None:
             literal = self.__dict__["_literal"] = (

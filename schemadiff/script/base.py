@@ -12,11 +12,13 @@ from __future__ import annotations
 import ast
 import datetime
 import importlib
+import importlib.util
 import logging
 import os
 import re
 import shutil
 import sys
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import ModuleType
@@ -222,6 +224,8 @@ class Script(Revision):
         self._module = module
         self.path = path
         self._docstring = docstring
+        #: the file's bytes as its header was read from them (until imported)
+        self._source_bytes: bytes | None = None
         self._db_current_indicator = False
         super().__init__(
             rev_id,
@@ -237,7 +241,8 @@ class Script(Revision):
     def module(self) -> ModuleType:
         """The imported revision file (imported on first use)."""
         if self._module is None:
-            module = _import_revision(self.path)
+            source, self._source_bytes = self._source_bytes, None
+            module = _import_revision(self.path, source)
             found = getattr(module, "revision", None)
             if found != self.revision:
                 raise CommandError(
@@ -349,7 +354,7 @@ class Script(Revision):
         if header is None:
             return cls._from_module(_import_revision(path), path)
         values, doc = header
-        return cls._build(
+        script = cls._build(
             None,
             path,
             values["revision"],
@@ -358,6 +363,8 @@ class Script(Revision):
             values.get("branch_labels"),
             doc,
         )
+        script._source_bytes = raw
+        return script
 
     @classmethod
     def _from_module(cls, module: ModuleType, path: str) -> Script:
@@ -401,8 +408,12 @@ class Script(Revision):
             raise CommandError(f"Revision file {path}: {err}") from err
 
 
-def _import_revision(path: str) -> ModuleType:
+def _import_revision(path: str, source: bytes | None = None) -> ModuleType:
+    """Import a revision file; ``source``: its bytes, already read for the
+    header."""
     try:
+        if source is not None and _compiled_here(path):
+            return _exec_source(path, source)
         return load_python_file(path)
     except CommandError:
         raise
@@ -411,6 +422,40 @@ def _import_revision(path: str) -> ModuleType:
         raise CommandError(
             f"Could not import revision file {path}: {type(err).__name__}: {detail}"
         ) from err
+
+
+def _compiled_here(path: str) -> bool:
+    """Whether importing ``path`` would compile its source and keep no
+    bytecode: Python writes none (``PYTHONDONTWRITEBYTECODE``, ``-B``) and
+    none is cached from an earlier run.  The import then needn't read the
+    file a second time: the bytes its header was read from are compiled."""
+    if not sys.dont_write_bytecode:
+        return False
+    try:
+        cached = importlib.util.cache_from_source(path)
+    except (NotImplementedError, ValueError):
+        return False
+    return not os.path.exists(cached)
+
+
+def _exec_source(path: str, source: bytes) -> ModuleType:
+    """What ``load_python_file`` does, from bytes already read: the module
+    gets the same name, spec, ``__file__`` and ``__cached__``, and its code
+    is compiled the way the import system compiles a source file."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    module_id = f"_schemadiff_{stem}_{uuid.uuid4().hex[:8]}"
+    spec = importlib.util.spec_from_file_location(module_id, path)
+    if spec is None:
+        raise CommandError(f"Can't load Python file {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_id] = module
+    try:
+        code = compile(source, path, "exec", dont_inherit=True)
+        exec(code, module.__dict__)
+    except BaseException:
+        sys.modules.pop(module_id, None)
+        raise
+    return module
 
 
 def _compiled_forms(path: str) -> list[str]:
