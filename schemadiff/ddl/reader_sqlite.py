@@ -25,8 +25,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects.sqlite import base as sqlite_base
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.engine.reflection import _ReflectionInfo
+from sqlalchemy.engine.reflection import ReflectionDefaults, _ReflectionInfo
 
 #: the predicate of a partial index, from its CREATE INDEX statement
 _PARTIAL_WHERE = re.compile(r"\)\s+where\s+(.+)", re.IGNORECASE | re.DOTALL)
@@ -40,6 +41,16 @@ _INLINE_UNIQUE = re.compile(
     r"+[a-z0-9_]+(?:[\t ]+[a-z0-9_]+)*?[\t ]+UNIQUE",
     re.IGNORECASE,
 )
+
+#: SQLAlchemy's pattern of a FOREIGN KEY table constraint (names, options);
+#: an SQLAlchemy without it gets SQLAlchemy's per-table methods throughout
+_FK_PATTERN: re.Pattern[str] | None = getattr(sqlite_base, "FK_PATTERN", None)
+#: what SQLAlchemy's reflection reads as a primary key's name
+_PK_NAME = re.compile(r'CONSTRAINT\s+(?:"(.+?)"|(\w+))\s+PRIMARY\s+KEY', re.I)
+#: a column in a constraint's column list, as SQLAlchemy finds them
+_SIG_COLUMN = re.compile(r'(?:"(.+?)")|([a-z0-9_]+)', re.I)
+_SPACES = re.compile(r"\s+")
+_ON = re.compile(r" *\bON\b *")
 
 #: pragma -> the columns its table-valued function returns, in PRAGMA order
 _PRAGMA_COLUMNS = {
@@ -209,16 +220,26 @@ class SQLiteCatalog:
                 found.append({"name": name, "column_names": columns})
         return found
 
-    def _parsed_uniques(self, sql: str) -> Iterator[tuple[str | None, list[str]]]:
-        columns_of = self.reader._find_cols_in_sig
-        for match in _UNIQUE.finditer(sql):
+    def _parsed_uniques(
+        self, sql: str, upper: str | None = None
+    ) -> Iterator[tuple[str | None, list[str]]]:
+        """The UNIQUE constraints spelled in a table's SQL, in SQLAlchemy's
+        order; given ``upper`` (the SQL of an ASCII text, upper-cased), the
+        table-level pattern is only tried where CONSTRAINT or UNIQUE stands."""
+        if upper is None:
+            matches: Iterator[re.Match[str]] = _UNIQUE.finditer(sql)
+        elif "UNIQUE" not in upper:
+            return
+        else:
+            matches = _matches(_UNIQUE, sql, upper, ("CONSTRAINT", "UNIQUE"))
+        for match in matches:
             quoted, plain, columns = match.group(1, 2, 3)
-            yield quoted or plain, list(columns_of(columns))
+            yield quoted or plain, _columns_in(columns)
         for line in sql.split("\n"):
             if "unique" not in line.lower():
                 continue
             for match in _INLINE_UNIQUE.finditer(line):
-                yield None, list(columns_of(match.group(1) or match.group(2)))
+                yield None, _columns_in(match.group(1) or match.group(2))
 
     def _resolve_type_affinity(self, type_: str) -> Any:
         """SQLAlchemy's type for a declared type, parsed once per spelling:
@@ -263,8 +284,10 @@ class SQLiteCatalog:
         )
         reader.get_columns = self.get_columns  # type: ignore[method-assign]
         self.types: dict[str, Any] = {}
+        self.shared_types: dict[str, Any] = {}
         self.columns: dict[Any, list[dict[str, Any]]] = {}
-        conn, schema = self.connection, self.schema
+        self.primary_keys: dict[str, tuple[list[str], str | None]] = {}
+        self.plain = self._plain_tables()
         info = _ReflectionInfo(
             columns={},
             pk_constraint={},
@@ -279,23 +302,288 @@ class SQLiteCatalog:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=sa_exc.SAWarning)
             for name in self.names:
-                key = (schema, name)
-                # no info_cache: every catalog read below is a dict lookup
-                # already, and the cache's keys cost more than the reads
-                kw = {"schema": schema}
-                columns = reader.get_columns(conn, name, **kw)
-                for column in columns:
-                    if isinstance(column["type"], type):
-                        column["type"] = column["type"]()
-                info.columns[key] = columns
-                info.pk_constraint[key] = reader.get_pk_constraint(conn, name, **kw)
-                info.foreign_keys[key] = reader.get_foreign_keys(conn, name, **kw)
-                info.indexes[key] = self.get_indexes(conn, name, schema)
-                info.unique_constraints[key] = reader.get_unique_constraints(
-                    conn, name, **kw
-                )
-                info.check_constraints[key] = reader.get_check_constraints(
-                    conn, name, **kw
-                )
-                info.table_options[key] = reader.get_table_options(conn, name, **kw)
+                plain = self.plain.get(name)
+                if plain is None:
+                    self._read_table(name, info)
+                else:
+                    self._read_plain_table(name, *plain, info)
         return info
+
+    def _read_table(self, name: str, info: _ReflectionInfo) -> None:
+        """One table through SQLAlchemy's reflection methods."""
+        reader, conn, schema = self.reader, self.connection, self.schema
+        key = (schema, name)
+        # no info_cache: every catalog read below is a dict lookup
+        # already, and the cache's keys cost more than the reads
+        kw = {"schema": schema}
+        columns = reader.get_columns(conn, name, **kw)
+        for column in columns:
+            if isinstance(column["type"], type):
+                column["type"] = column["type"]()
+        info.columns[key] = columns
+        info.pk_constraint[key] = reader.get_pk_constraint(conn, name, **kw)
+        info.foreign_keys[key] = reader.get_foreign_keys(conn, name, **kw)
+        info.indexes[key] = self.get_indexes(conn, name, schema)
+        info.unique_constraints[key] = reader.get_unique_constraints(conn, name, **kw)
+        info.check_constraints[key] = reader.get_check_constraints(conn, name, **kw)
+        info.table_options[key] = reader.get_table_options(conn, name, **kw)
+
+    # ------------------------------------------------------------ plain tables
+    # What SQLAlchemy's methods above work out, worked out directly from the
+    # rows: each table's SQL is upper-cased once, a pattern is only tried
+    # where one of the words its every match begins with stands, and a kind
+    # of constraint the SQL never spells (no CHECK, no ROWID / STRICT) or the
+    # pragmas never list (no key, no sqlite_autoindex) costs no scan at all.
+    # Anything less plain (a non-ASCII SQL text, where case-insensitive
+    # matching is not upper-casing; hidden or generated columns; a table
+    # missing from the rows) goes through SQLAlchemy's methods.
+
+    def _plain_tables(self) -> dict[str, tuple[str, str]]:
+        """``{table: (sql, SQL)}`` for the tables read the direct way."""
+        if (
+            self.columns_pragma != "table_xinfo"
+            or _FK_PATTERN is None
+            or getattr(self.dialect, "_broken_fk_pragma_quotes", False)
+        ):
+            return {}
+        plain = {}
+        for name in self.names:
+            sql = self.table_sql.get(name)
+            if (
+                isinstance(sql, str)
+                and sql.isascii()
+                and self.pragmas[(self.columns_pragma, name)]
+            ):
+                plain[name] = (sql, sql.upper())
+        return plain
+
+    def _read_plain_table(
+        self, name: str, sql: str, upper: str, info: _ReflectionInfo
+    ) -> None:
+        conn, schema = self.connection, self.schema
+        key = (schema, name)
+        rows = self.pragmas[(self.columns_pragma, name)]
+        if any(row[6] for row in rows):
+            # generated columns: their expressions are SQLAlchemy's to find
+            columns = self.get_columns(conn, name, schema=schema)
+            for column in columns:
+                if isinstance(column["type"], type):
+                    column["type"] = column["type"]()
+        else:
+            columns = self._plain_columns(rows)
+        info.columns[key] = columns
+        info.pk_constraint[key] = self._primary_key(name)
+        fk_rows = self.pragmas[("foreign_key_list", name)]
+        info.foreign_keys[key] = (
+            self._foreign_keys(fk_rows, sql, upper) if fk_rows else []
+        )
+        indexes = self.get_indexes(conn, name, schema, include_auto_indexes=True)
+        info.indexes[key] = [
+            index
+            for index in indexes
+            if not index["name"].startswith("sqlite_autoindex")
+        ]
+        info.unique_constraints[key] = self._unique_constraints(indexes, sql, upper)
+        info.check_constraints[key] = (
+            self.reader.get_check_constraints(conn, name, schema=schema)
+            if "CHECK" in upper
+            else []
+        )
+        info.table_options[key] = (
+            self.reader.get_table_options(conn, name, schema=schema)
+            if "ROWID" in upper or "STRICT" in upper
+            else {}
+        )
+
+    def _plain_columns(self, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+        """SQLAlchemy's column dicts for columns neither hidden nor generated."""
+        shared = self.shared_types
+        columns = []
+        for _cid, name, declared, notnull, default, primary_key, _hidden in rows:
+            type_ = shared.get(declared)
+            if type_ is None:
+                type_ = self._resolve_type_affinity(declared.upper())
+                if not isinstance(type_, sa.types.SchemaType):
+                    shared[declared] = type_
+            columns.append(
+                {
+                    "name": name,
+                    "type": type_,
+                    "nullable": not notnull,
+                    "default": None if default is None else str(default),
+                    "primary_key": primary_key,
+                }
+            )
+        return columns
+
+    def _primary_key(self, name: str) -> dict[str, Any]:
+        """``get_pk_constraint``: the key columns in key order, and the name
+        of the first ``CONSTRAINT <name> PRIMARY KEY`` in the SQL."""
+        found = self.primary_keys.get(name)
+        if found is None:
+            rows = [
+                row
+                for row in self.pragmas[(self.columns_pragma, name)]
+                if row[5] > 0 and row[6] != 1
+            ]
+            constraint_name = None
+            if rows:
+                rows.sort(key=lambda row: row[5])
+                sql, upper = self.plain[name]
+                for match in _matches(_PK_NAME, sql, upper, ("CONSTRAINT",)):
+                    constraint_name = match.group(1) or match.group(2)
+                    break
+            found = self.primary_keys[name] = (
+                [row[1] for row in rows],
+                constraint_name,
+            )
+        columns, constraint_name = found
+        if not columns:
+            return ReflectionDefaults.pk_constraint()
+        return {"constrained_columns": list(columns), "name": constraint_name}
+
+    def _referred_key(self, table: str) -> list[str]:
+        """The key columns a foreign key naming no columns refers to."""
+        if table in self.plain:
+            return self._primary_key(table)["constrained_columns"]
+        try:
+            return self.reader.get_pk_constraint(
+                self.connection, table, schema=self.schema
+            )["constrained_columns"]
+        except sa_exc.NoSuchTableError:
+            return []
+
+    def _foreign_keys(
+        self, rows: list[tuple[Any, ...]], sql: str, upper: str
+    ) -> list[dict[str, Any]]:
+        """``get_foreign_keys``: the pragma's keys, named and given their
+        options where the SQL spells them out as a table constraint."""
+        keys: dict[Any, dict[str, Any]] = {}
+        for key_id, _seq, table, column, referred, *_ in rows:
+            # SQLAlchemy asks for the key once a row, so a table outside the
+            # batch is asked once a row too
+            referred_columns = [] if referred else self._referred_key(table)
+            key = keys.get(key_id)
+            if key is None:
+                key = keys[key_id] = {
+                    "name": None,
+                    "constrained_columns": [],
+                    "referred_schema": self.schema,
+                    "referred_table": table,
+                    "referred_columns": referred_columns,
+                    "options": {},
+                }
+            key["constrained_columns"].append(column)
+            if referred:
+                key["referred_columns"].append(referred)
+        by_signature = {
+            (
+                *key["constrained_columns"],
+                key["referred_table"],
+                *key["referred_columns"],
+            ): key
+            for key in keys.values()
+        }
+        found = []
+        if "FOREIGN" in upper:
+            for signature, name, options in _spelled_keys(sql, upper):
+                key = by_signature.pop(signature, None)
+                if key is not None:
+                    key["name"] = name
+                    key["options"] = options
+                    found.append(key)
+        found.extend(by_signature.values())
+        return found
+
+    def _unique_constraints(
+        self, indexes: list[dict[str, Any]], sql: str, upper: str
+    ) -> list[dict[str, Any]]:
+        """``get_unique_constraints`` given the table's indexes."""
+        auto = {
+            tuple(index["column_names"]): index
+            for index in indexes
+            if index["name"].startswith("sqlite_autoindex")
+        }
+        found: list[dict[str, Any]] = []
+        if not auto:
+            return found
+        for name, columns in self._parsed_uniques(sql, upper):
+            if auto.pop(tuple(columns), None) is not None:
+                found.append({"name": name, "column_names": columns})
+                if not auto:
+                    break  # nothing further can match
+        return found
+
+
+def _positions(text: str, word: str) -> Iterator[int]:
+    pos = text.find(word)
+    while pos >= 0:
+        yield pos
+        pos = text.find(word, pos + 1)
+
+
+def _matches(
+    pattern: re.Pattern[str], sql: str, upper: str, words: Sequence[str]
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(sql)`` for a case-insensitive pattern whose every
+    match begins with one of ``words``, tried only where they stand.
+
+    ``upper`` is ``sql.upper()`` of an ASCII ``sql`` (same positions).  The
+    patterns have no anchors, lookbehinds or empty matches, so a match
+    attempt at a position is the one ``finditer`` makes there.
+    """
+    starts = sorted(pos for word in words for pos in _positions(upper, word))
+    end = 0
+    for pos in starts:
+        if pos < end:
+            continue
+        match = pattern.match(sql, pos)
+        if match is not None:
+            yield match
+            end = match.end()
+
+
+def _columns_in(signature: str) -> list[str]:
+    """SQLAlchemy's ``_find_cols_in_sig``."""
+    return [m.group(1) or m.group(2) for m in _SIG_COLUMN.finditer(signature)]
+
+
+def _spelled_keys(
+    sql: str, upper: str
+) -> Iterator[tuple[tuple[str, ...], str | None, dict[str, Any]]]:
+    """``(signature, name, options)`` of each ``FOREIGN KEY ... REFERENCES``
+    spelled in a table's SQL, parsed as SQLAlchemy's reflection parses it."""
+    assert _FK_PATTERN is not None
+    for match in _matches(_FK_PATTERN, sql, upper, ("CONSTRAINT", "FOREIGN")):
+        (
+            quoted_name,
+            name,
+            columns,
+            quoted_table,
+            table,
+            referred,
+            actions,
+            deferrable,
+            initially,
+        ) = match.group(1, 2, 3, 4, 5, 6, 7, 8, 9)
+        constrained = _columns_in(columns)
+        referred_columns = _columns_in(referred) if referred else constrained
+        options: dict[str, Any] = {}
+        if actions:
+            # a line break may stand between ON and DELETE
+            actions = _SPACES.sub(" ", actions.upper()).strip()
+            for token in _ON.split(actions):
+                if token.startswith("DELETE"):
+                    action = token[6:].strip()
+                    if action and action != "NO ACTION":
+                        options["ondelete"] = action
+                elif token.startswith("UPDATE"):
+                    action = token[6:].strip()
+                    if action and action != "NO ACTION":
+                        options["onupdate"] = action
+        if deferrable:
+            options["deferrable"] = "NOT" not in deferrable.upper()
+        if initially:
+            options["initially"] = initially.upper()
+        signature = (*constrained, quoted_table or table, *referred_columns)
+        yield signature, quoted_name or name, options
