@@ -221,17 +221,14 @@ class SQLiteCatalog:
         return found
 
     def _parsed_uniques(
-        self, sql: str, upper: str | None = None
+        self, sql: str, starts: list[int] | None = None
     ) -> Iterator[tuple[str | None, list[str]]]:
         """The UNIQUE constraints spelled in a table's SQL, in SQLAlchemy's
-        order; given ``upper`` (the SQL of an ASCII text, upper-cased), the
-        table-level pattern is only tried where CONSTRAINT or UNIQUE stands."""
-        if upper is None:
-            matches: Iterator[re.Match[str]] = _UNIQUE.finditer(sql)
-        elif "UNIQUE" not in upper:
-            return
-        else:
-            matches = _matches(_UNIQUE, sql, upper, ("CONSTRAINT", "UNIQUE"))
+        order; with ``starts`` (where CONSTRAINT or UNIQUE stands in an
+        ASCII text), the table-level pattern is only tried there."""
+        matches = (
+            _UNIQUE.finditer(sql) if starts is None else _matches(_UNIQUE, sql, starts)
+        )
         for match in matches:
             quoted, plain, columns = match.group(1, 2, 3)
             yield quoted or plain, _columns_in(columns)
@@ -284,7 +281,7 @@ class SQLiteCatalog:
         )
         reader.get_columns = self.get_columns  # type: ignore[method-assign]
         self.types: dict[str, Any] = {}
-        self.shared_types: dict[str, Any] = {}
+        self.shared_types = _SharedTypes(self._shared_type)
         self.columns: dict[Any, list[dict[str, Any]]] = {}
         self.primary_keys: dict[str, tuple[list[str], str | None]] = {}
         self.plain = self._plain_tables()
@@ -360,9 +357,9 @@ class SQLiteCatalog:
     def _read_plain_table(
         self, name: str, sql: str, upper: str, info: _ReflectionInfo
     ) -> None:
-        conn, schema = self.connection, self.schema
+        conn, schema, pragmas = self.connection, self.schema, self.pragmas
         key = (schema, name)
-        rows = self.pragmas[(self.columns_pragma, name)]
+        rows = pragmas[(self.columns_pragma, name)]
         if any(row[6] for row in rows):
             # generated columns: their expressions are SQLAlchemy's to find
             columns = self.get_columns(conn, name, schema=schema)
@@ -370,20 +367,42 @@ class SQLiteCatalog:
                 if isinstance(column["type"], type):
                     column["type"] = column["type"]()
         else:
-            columns = self._plain_columns(rows)
+            types = self.shared_types
+            columns = [
+                {
+                    "name": row[1],
+                    "type": types[row[2]],
+                    "nullable": not row[3],
+                    "default": None if row[4] is None else str(row[4]),
+                    "primary_key": row[5],
+                }
+                for row in rows
+            ]
         info.columns[key] = columns
-        info.pk_constraint[key] = self._primary_key(name)
-        fk_rows = self.pragmas[("foreign_key_list", name)]
+        constraints = _find_all(upper, "CONSTRAINT")
+        info.pk_constraint[key] = self._primary_key(name, sql, constraints)
+        fk_rows = pragmas[("foreign_key_list", name)]
         info.foreign_keys[key] = (
-            self._foreign_keys(fk_rows, sql, upper) if fk_rows else []
+            self._foreign_keys(fk_rows, sql, upper, constraints) if fk_rows else []
         )
-        indexes = self.get_indexes(conn, name, schema, include_auto_indexes=True)
-        info.indexes[key] = [
-            index
+        indexes = self._plain_indexes(name)
+        auto = {
+            tuple(index["column_names"]): index
             for index in indexes
-            if not index["name"].startswith("sqlite_autoindex")
-        ]
-        info.unique_constraints[key] = self._unique_constraints(indexes, sql, upper)
+            if index["name"].startswith("sqlite_autoindex")
+        }
+        if auto:
+            info.indexes[key] = [
+                index
+                for index in indexes
+                if not index["name"].startswith("sqlite_autoindex")
+            ]
+            info.unique_constraints[key] = self._unique_constraints(
+                auto, sql, upper, constraints
+            )
+        else:
+            info.indexes[key] = indexes
+            info.unique_constraints[key] = []
         info.check_constraints[key] = (
             self.reader.get_check_constraints(conn, name, schema=schema)
             if "CHECK" in upper
@@ -395,28 +414,43 @@ class SQLiteCatalog:
             else {}
         )
 
-    def _plain_columns(self, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-        """SQLAlchemy's column dicts for columns neither hidden nor generated."""
-        shared = self.shared_types
-        columns = []
-        for _cid, name, declared, notnull, default, primary_key, _hidden in rows:
-            type_ = shared.get(declared)
-            if type_ is None:
-                type_ = self._resolve_type_affinity(declared.upper())
-                if not isinstance(type_, sa.types.SchemaType):
-                    shared[declared] = type_
-            columns.append(
-                {
-                    "name": name,
-                    "type": type_,
-                    "nullable": not notnull,
-                    "default": None if default is None else str(default),
-                    "primary_key": primary_key,
-                }
-            )
-        return columns
+    def _shared_type(self, declared: str) -> Any:
+        """The type of a declared spelling; kept for every column declared
+        so unless it attaches to its column (each then gets its own)."""
+        type_ = self._resolve_type_affinity(declared.upper())
+        if not isinstance(type_, sa.types.SchemaType):
+            self.shared_types[declared] = type_
+        return type_
 
-    def _primary_key(self, name: str) -> dict[str, Any]:
+    def _plain_indexes(self, name: str) -> list[dict[str, Any]]:
+        """``get_indexes`` with the sqlite_autoindex ones."""
+        pragmas = self.pragmas
+        indexes: list[dict[str, Any]] = []
+        for _seq, index_name, unique, _origin, partial in pragmas[("index_list", name)]:
+            columns = pragmas[("index_info", index_name)]
+            if any(column[2] is None for column in columns):
+                continue  # on an expression: SQLite doesn't say which
+            index: dict[str, Any] = {
+                "name": index_name,
+                "column_names": [column[2] for column in columns],
+                "unique": unique,
+                "dialect_options": {},
+            }
+            if partial:
+                match = _PARTIAL_WHERE.search(self.index_sql.get(index_name) or "")
+                if match is not None:
+                    index["dialect_options"]["sqlite_where"] = sa.text(match.group(1))
+            descending = self.descending.get(index_name)
+            if descending:
+                index["column_sorting"] = {c: ("desc",) for c in descending}
+            indexes.append(index)
+        if len(indexes) > 1:
+            indexes.sort(key=_index_order)
+        return indexes
+
+    def _primary_key(
+        self, name: str, sql: str | None = None, constraints: list[int] | None = None
+    ) -> dict[str, Any]:
         """``get_pk_constraint``: the key columns in key order, and the name
         of the first ``CONSTRAINT <name> PRIMARY KEY`` in the SQL."""
         found = self.primary_keys.get(name)
@@ -428,9 +462,12 @@ class SQLiteCatalog:
             ]
             constraint_name = None
             if rows:
-                rows.sort(key=lambda row: row[5])
-                sql, upper = self.plain[name]
-                for match in _matches(_PK_NAME, sql, upper, ("CONSTRAINT",)):
+                if len(rows) > 1:
+                    rows.sort(key=_key_order)
+                if sql is None or constraints is None:
+                    sql, upper = self.plain[name]
+                    constraints = _find_all(upper, "CONSTRAINT")
+                for match in _matches(_PK_NAME, sql, constraints):
                     constraint_name = match.group(1) or match.group(2)
                     break
             found = self.primary_keys[name] = (
@@ -454,7 +491,7 @@ class SQLiteCatalog:
             return []
 
     def _foreign_keys(
-        self, rows: list[tuple[Any, ...]], sql: str, upper: str
+        self, rows: list[tuple[Any, ...]], sql: str, upper: str, constraints: list[int]
     ) -> list[dict[str, Any]]:
         """``get_foreign_keys``: the pragma's keys, named and given their
         options where the SQL spells them out as a table constraint."""
@@ -485,8 +522,11 @@ class SQLiteCatalog:
             for key in keys.values()
         }
         found = []
-        if "FOREIGN" in upper:
-            for signature, name, options in _spelled_keys(sql, upper):
+        foreign = _find_all(upper, "FOREIGN")
+        if foreign:
+            for signature, name, options in _spelled_keys(
+                sql, sorted(constraints + foreign)
+            ):
                 key = by_signature.pop(signature, None)
                 if key is not None:
                     key["name"] = name
@@ -496,18 +536,20 @@ class SQLiteCatalog:
         return found
 
     def _unique_constraints(
-        self, indexes: list[dict[str, Any]], sql: str, upper: str
+        self,
+        auto: dict[tuple[str, ...], dict[str, Any]],
+        sql: str,
+        upper: str,
+        constraints: list[int],
     ) -> list[dict[str, Any]]:
-        """``get_unique_constraints`` given the table's indexes."""
-        auto = {
-            tuple(index["column_names"]): index
-            for index in indexes
-            if index["name"].startswith("sqlite_autoindex")
-        }
+        """``get_unique_constraints`` given the table's sqlite_autoindex
+        indexes by their columns."""
         found: list[dict[str, Any]] = []
-        if not auto:
+        unique = _find_all(upper, "UNIQUE")
+        if not unique:
             return found
-        for name, columns in self._parsed_uniques(sql, upper):
+        starts = sorted(constraints + unique)
+        for name, columns in self._parsed_uniques(sql, starts):
             if auto.pop(tuple(columns), None) is not None:
                 found.append({"name": name, "column_names": columns})
                 if not auto:
@@ -515,24 +557,47 @@ class SQLiteCatalog:
         return found
 
 
-def _positions(text: str, word: str) -> Iterator[int]:
+class _SharedTypes(dict[str, Any]):
+    """Declared spelling -> type, resolved on first sight."""
+
+    def __init__(self, resolve: Any) -> None:
+        super().__init__()
+        self.resolve = resolve
+
+    def __missing__(self, declared: str) -> Any:
+        return self.resolve(declared)
+
+
+def _index_order(index: dict[str, Any]) -> str:
+    return index["name"] or "~"  # SQLAlchemy's order (no name last)
+
+
+def _key_order(row: tuple[Any, ...]) -> Any:
+    return row[5]
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    """Where ``word`` stands in ``text``."""
+    found = []
     pos = text.find(word)
     while pos >= 0:
-        yield pos
+        found.append(pos)
         pos = text.find(word, pos + 1)
+    return found
 
 
 def _matches(
-    pattern: re.Pattern[str], sql: str, upper: str, words: Sequence[str]
+    pattern: re.Pattern[str], sql: str, starts: list[int]
 ) -> Iterator[re.Match[str]]:
     """``pattern.finditer(sql)`` for a case-insensitive pattern whose every
-    match begins with one of ``words``, tried only where they stand.
+    match begins with one of a few words, tried only at ``starts`` (where
+    they stand, in order).
 
-    ``upper`` is ``sql.upper()`` of an ASCII ``sql`` (same positions).  The
-    patterns have no anchors, lookbehinds or empty matches, so a match
-    attempt at a position is the one ``finditer`` makes there.
+    The positions are found in the upper-cased SQL, which for an ASCII text
+    has the same positions and the same matches of a word.  The patterns
+    have no anchors, lookbehinds or empty matches, so a match attempt at a
+    position is the one ``finditer`` makes there.
     """
-    starts = sorted(pos for word in words for pos in _positions(upper, word))
     end = 0
     for pos in starts:
         if pos < end:
@@ -549,12 +614,13 @@ def _columns_in(signature: str) -> list[str]:
 
 
 def _spelled_keys(
-    sql: str, upper: str
+    sql: str, starts: list[int]
 ) -> Iterator[tuple[tuple[str, ...], str | None, dict[str, Any]]]:
     """``(signature, name, options)`` of each ``FOREIGN KEY ... REFERENCES``
-    spelled in a table's SQL, parsed as SQLAlchemy's reflection parses it."""
+    spelled in a table's SQL, parsed as SQLAlchemy's reflection parses it;
+    ``starts``: where CONSTRAINT or FOREIGN stands."""
     assert _FK_PATTERN is not None
-    for match in _matches(_FK_PATTERN, sql, upper, ("CONSTRAINT", "FOREIGN")):
+    for match in _matches(_FK_PATTERN, sql, starts):
         (
             quoted_name,
             name,
