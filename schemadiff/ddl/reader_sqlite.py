@@ -93,28 +93,46 @@ class SQLiteCatalog:
         self.descending: dict[str, set[str]] = {}
 
     # ------------------------------------------------------------ statements
-    def _rows(self, sql: str) -> list[Any]:
-        return self.connection.exec_driver_sql(
-            sql, (self.schema_arg, json.dumps(self.names))
-        ).fetchall()
+    def _rows(self, sql: str, params: Sequence[Any] | None = None) -> list[Any]:
+        """The statement's rows as the driver's tuples.
+
+        The statement goes through the connection (events, logging) but its
+        rows are fetched from the driver's cursor: SQLAlchemy's rows cost
+        more to make (a microsecond each) than SQLite takes to read them,
+        and the pragma columns carry no types to process.
+        """
+        if params is None:
+            params = (self.schema_arg, self.names_json)
+        result = self.connection.exec_driver_sql(sql, tuple(params))
+        cursor = result.cursor
+        if cursor is None:  # pragma: no cover - a statement returning rows
+            return [tuple(row) for row in result.fetchall()]
+        try:
+            return cursor.fetchall()  # type: ignore[no-any-return]
+        finally:
+            result.close()
 
     def _table_pragma(self, pragma: str) -> None:
         """Rows of ``pragma`` for every wanted table, keyed like PRAGMA calls."""
-        for name in self.names:
-            self.pragmas[(pragma, name)] = []
+        by_table: dict[str, list[tuple[Any, ...]]] = {name: [] for name in self.names}
         rows = self._rows(
             f"SELECT m.name, {_PRAGMA_COLUMNS[pragma]} FROM {self.master} m "
             f"JOIN pragma_{pragma}(m.name, ?) p "
             "WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?))"
         )
         for row in rows:
-            self.pragmas[(pragma, row[0])].append(tuple(row[1:]))
+            by_table[row[0]].append(row[1:])
+        pragmas = self.pragmas
+        for name, table_rows in by_table.items():
+            pragmas[(pragma, name)] = table_rows
 
     def read_rows(self) -> None:
         """Everything the reflection below asks for, in five statements."""
-        for name, type_, sql in self.connection.exec_driver_sql(
+        self.names_json = json.dumps(self.names)
+        for name, type_, sql in self._rows(
             f"SELECT name, type, sql FROM {self.master} "
-            "WHERE type IN ('table', 'view', 'index')"
+            "WHERE type IN ('table', 'view', 'index')",
+            (),
         ):
             target = self.index_sql if type_ == "index" else self.table_sql
             target.setdefault(name, sql)
