@@ -396,24 +396,10 @@ class SQLiteCatalog:
         info.foreign_keys[key] = (
             self._foreign_keys(fk_rows, sql, upper, constraints) if fk_rows else []
         )
-        indexes = self._plain_indexes(name)
-        auto = {
-            tuple(index["column_names"]): index
-            for index in indexes
-            if index["name"].startswith("sqlite_autoindex")
-        }
-        if auto:
-            info.indexes[key] = [
-                index
-                for index in indexes
-                if not index["name"].startswith("sqlite_autoindex")
-            ]
-            info.unique_constraints[key] = self._unique_constraints(
-                auto, sql, upper, constraints
-            )
-        else:
-            info.indexes[key] = indexes
-            info.unique_constraints[key] = []
+        info.indexes[key], auto = self._plain_indexes(name)
+        info.unique_constraints[key] = (
+            self._unique_constraints(auto, sql, upper, constraints) if auto else []
+        )
         info.check_constraints[key] = (
             self.reader.get_check_constraints(conn, name, schema=schema)
             if "CHECK" in upper
@@ -433,12 +419,23 @@ class SQLiteCatalog:
             self.shared_types[declared] = type_
         return type_
 
-    def _plain_indexes(self, name: str) -> list[dict[str, Any]]:
-        """``get_indexes`` with the sqlite_autoindex ones."""
+    def _plain_indexes(
+        self, name: str
+    ) -> tuple[list[dict[str, Any]], set[tuple[str, ...]]]:
+        """``get_indexes``, and the columns of the table's sqlite_autoindex
+        indexes (all ``get_unique_constraints`` looks at in those)."""
         pragmas = self.pragmas
         indexes: list[dict[str, Any]] = []
+        auto: set[tuple[str, ...]] = set()
         for _seq, index_name, unique, _origin, partial in pragmas[("index_list", name)]:
             columns = pragmas[("index_info", index_name)]
+            if index_name.startswith("sqlite_autoindex"):
+                # a key's index: never partial (nor, SQLite says, on an
+                # expression; were it, SQLAlchemy would skip it)
+                names = tuple([column[2] for column in columns])
+                if None not in names:
+                    auto.add(names)
+                continue
             if any(column[2] is None for column in columns):
                 continue  # on an expression: SQLite doesn't say which
             index: dict[str, Any] = {
@@ -457,7 +454,7 @@ class SQLiteCatalog:
             indexes.append(index)
         if len(indexes) > 1:
             indexes.sort(key=_index_order)
-        return indexes
+        return indexes, auto
 
     def _primary_key(
         self, name: str, sql: str | None = None, constraints: list[int] | None = None
@@ -510,7 +507,8 @@ class SQLiteCatalog:
         """``get_foreign_keys``: the pragma's keys, named and given their
         options where the SQL spells them out as a table constraint."""
         keys: dict[Any, dict[str, Any]] = {}
-        for key_id, _seq, table, column, referred, *_ in rows:
+        for row in rows:
+            key_id, table, column, referred = row[0], row[2], row[3], row[4]
             # SQLAlchemy asks for the key once a row, so a table outside the
             # batch is asked once a row too
             referred_columns = [] if referred else self._referred_key(table)
@@ -559,13 +557,14 @@ class SQLiteCatalog:
 
     def _unique_constraints(
         self,
-        auto: dict[tuple[str, ...], dict[str, Any]],
+        auto: set[tuple[str, ...]],
         sql: str,
         upper: str,
         constraints: list[int],
     ) -> list[dict[str, Any]]:
-        """``get_unique_constraints`` given the table's sqlite_autoindex
-        indexes by their columns."""
+        """``get_unique_constraints`` given the columns of the table's
+        sqlite_autoindex indexes: the UNIQUE constraints spelled in the SQL
+        that one of them backs (SQLAlchemy's rule)."""
         found: list[dict[str, Any]] = []
         unique = _find_all(upper, "UNIQUE")
         if not unique:
@@ -580,7 +579,8 @@ class SQLiteCatalog:
             end = match.end()
             quoted, plain, columns = match.group(1, 2, 3)
             names = _columns_in(columns)
-            if auto.pop(tuple(names), None) is not None:
+            if tuple(names) in auto:
+                auto.remove(tuple(names))
                 found.append({"name": quoted or plain, "column_names": names})
                 if not auto:
                     return found  # nothing further can match
@@ -590,7 +590,8 @@ class SQLiteCatalog:
                 continue
             for match in _INLINE_UNIQUE.finditer(line):
                 names = _columns_in(match.group(1) or match.group(2))
-                if auto.pop(tuple(names), None) is not None:
+                if tuple(names) in auto:
+                    auto.remove(tuple(names))
                     found.append({"name": None, "column_names": names})
                     if not auto:
                         return found
