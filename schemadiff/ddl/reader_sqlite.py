@@ -17,6 +17,7 @@ here, since SQLAlchemy looks those predicates up one statement per index.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import re
 import warnings
@@ -85,8 +86,10 @@ class SQLiteCatalog:
         self.columns_pragma = (
             "table_xinfo" if dialect.server_version_info >= (3, 31) else "table_info"
         )
-        #: (pragma, table or index name) -> rows, as ``PRAGMA ...`` returns them
-        self.pragmas: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        #: pragma -> table (index_info: index) name -> rows as ``PRAGMA ...``
+        #: returns them, after that name (kept, not sliced off: the rows are
+        #: grouped by table as they come, without a Python step a row)
+        self.pragmas: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
         self.table_sql: dict[str, str | None] = {}
         self.index_sql: dict[str, str | None] = {}
         #: index name -> its DESC columns
@@ -120,11 +123,9 @@ class SQLiteCatalog:
             f"JOIN pragma_{pragma}(m.name, ?) p "
             "WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?))"
         )
-        for row in rows:
-            by_table[row[0]].append(row[1:])
-        pragmas = self.pragmas
-        for name, table_rows in by_table.items():
-            pragmas[(pragma, name)] = table_rows
+        for name, table_rows in itertools.groupby(rows, _first):
+            by_table[name].extend(table_rows)
+        self.pragmas[pragma] = by_table
 
     def read_rows(self) -> None:
         """Everything the reflection below asks for, in five statements."""
@@ -139,12 +140,14 @@ class SQLiteCatalog:
         self._table_pragma(self.columns_pragma)
         self._table_pragma("foreign_key_list")
         self._table_pragma("index_list")
-        for name in self.names:
-            for row in self.pragmas[("index_list", name)]:
-                self.pragmas[("index_info", row[1])] = []
+        index_info: dict[str, list[tuple[Any, ...]]] = {}
+        for table_rows in self.pragmas["index_list"].values():
+            for row in table_rows:
+                index_info[row[2]] = []
+        self.pragmas["index_info"] = index_info
         # index_xinfo rather than index_info: it also says which key columns
         # are DESC (SQLAlchemy's reflection reads no sort order on SQLite)
-        for index_name, seqno, cid, column, desc in self._rows(
+        rows = self._rows(
             f'SELECT il.name, ix.seqno, ix.cid, ix.name, ix."desc" '
             f"FROM {self.master} m "
             "JOIN pragma_index_list(m.name, ?1) il "
@@ -152,8 +155,10 @@ class SQLiteCatalog:
             "WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?2)) "
             'AND ix."key" '
             "ORDER BY il.name, ix.seqno"
-        ):
-            self.pragmas[("index_info", index_name)].append((seqno, cid, column))
+        )
+        for index_name, index_rows in itertools.groupby(rows, _first):
+            index_info[index_name].extend(index_rows)
+        for index_name, _seqno, _cid, column, desc in rows:
             if desc and column is not None:
                 self.descending.setdefault(index_name, set()).add(column)
 
@@ -161,13 +166,15 @@ class SQLiteCatalog:
     def _get_table_pragma(
         self, connection: Any, pragma: str, table_name: str, schema: Any = None
     ) -> list[Any]:
-        rows = self.pragmas.get((pragma, table_name))
+        rows = self.pragmas.get(pragma, {}).get(table_name)
         if rows is None or schema != self.schema:
             # a table outside the batch (a key's target): ask SQLite directly
             return type(self.dialect)._get_table_pragma(
                 self.reader, connection, pragma, table_name, schema=schema
             )
-        return rows
+        # as the PRAGMA returns them (index_info: seqno, cid, name)
+        end = 4 if pragma == "index_info" else None
+        return [row[1:end] for row in rows]
 
     def _get_table_sql(
         self, connection: Any, table_name: str, schema: Any = None, **kw: Any
@@ -360,7 +367,7 @@ class SQLiteCatalog:
             if (
                 isinstance(sql, str)
                 and sql.isascii()
-                and self.pragmas[(self.columns_pragma, name)]
+                and self.pragmas[self.columns_pragma][name]
             ):
                 plain[name] = (sql, sql.upper())
         return plain
@@ -370,8 +377,9 @@ class SQLiteCatalog:
     ) -> None:
         conn, schema, pragmas = self.connection, self.schema, self.pragmas
         key = (schema, name)
-        rows = pragmas[(self.columns_pragma, name)]
-        if any(row[6] for row in rows):
+        # each row: table, cid, name, type, notnull, dflt_value, pk, hidden
+        rows = pragmas[self.columns_pragma][name]
+        if any(row[7] for row in rows):
             # generated columns: their expressions are SQLAlchemy's to find
             columns = self.get_columns(conn, name, schema=schema)
             for column in columns:
@@ -381,18 +389,18 @@ class SQLiteCatalog:
             types = self.shared_types
             columns = [
                 {
-                    "name": row[1],
-                    "type": types[row[2]],
-                    "nullable": not row[3],
-                    "default": None if row[4] is None else str(row[4]),
-                    "primary_key": row[5],
+                    "name": row[2],
+                    "type": types[row[3]],
+                    "nullable": not row[4],
+                    "default": None if row[5] is None else str(row[5]),
+                    "primary_key": row[6],
                 }
                 for row in rows
             ]
         info.columns[key] = columns
         constraints = _find_all(upper, "CONSTRAINT")
         info.pk_constraint[key] = self._primary_key(name, sql, constraints)
-        fk_rows = pragmas[("foreign_key_list", name)]
+        fk_rows = pragmas["foreign_key_list"][name]
         info.foreign_keys[key] = (
             self._foreign_keys(fk_rows, sql, upper, constraints) if fk_rows else []
         )
@@ -427,20 +435,24 @@ class SQLiteCatalog:
         pragmas = self.pragmas
         indexes: list[dict[str, Any]] = []
         auto: set[tuple[str, ...]] = set()
-        for _seq, index_name, unique, _origin, partial in pragmas[("index_list", name)]:
-            columns = pragmas[("index_info", index_name)]
+        index_info = pragmas["index_info"]
+        for _table, _seq, index_name, unique, _origin, partial in pragmas["index_list"][
+            name
+        ]:
+            # each column row: index, seqno, cid, name, desc
+            columns = index_info[index_name]
             if index_name.startswith("sqlite_autoindex"):
                 # a key's index: never partial (nor, SQLite says, on an
                 # expression; were it, SQLAlchemy would skip it)
-                names = tuple([column[2] for column in columns])
+                names = tuple([column[3] for column in columns])
                 if None not in names:
                     auto.add(names)
                 continue
-            if any(column[2] is None for column in columns):
+            if any(column[3] is None for column in columns):
                 continue  # on an expression: SQLite doesn't say which
             index: dict[str, Any] = {
                 "name": index_name,
-                "column_names": [column[2] for column in columns],
+                "column_names": [column[3] for column in columns],
                 "unique": unique,
                 "dialect_options": {},
             }
@@ -465,8 +477,8 @@ class SQLiteCatalog:
         if found is None:
             rows = [
                 row
-                for row in self.pragmas[(self.columns_pragma, name)]
-                if row[5] > 0 and row[6] != 1
+                for row in self.pragmas[self.columns_pragma][name]
+                if row[6] > 0 and row[7] != 1
             ]
             constraint_name = None
             if rows:
@@ -482,7 +494,7 @@ class SQLiteCatalog:
                         constraint_name = match.group(1) or match.group(2)
                         break
             found = self.primary_keys[name] = (
-                [row[1] for row in rows],
+                [row[2] for row in rows],
                 constraint_name,
             )
         columns, constraint_name = found
@@ -508,7 +520,8 @@ class SQLiteCatalog:
         options where the SQL spells them out as a table constraint."""
         keys: dict[Any, dict[str, Any]] = {}
         for row in rows:
-            key_id, table, column, referred = row[0], row[2], row[3], row[4]
+            # table, id, seq, table, from, to, on_update, on_delete, match
+            key_id, table, column, referred = row[1], row[3], row[4], row[5]
             # SQLAlchemy asks for the key once a row, so a table outside the
             # batch is asked once a row too
             referred_columns = [] if referred else self._referred_key(table)
@@ -646,8 +659,12 @@ def _index_order(index: dict[str, Any]) -> str:
     return index["name"] or "~"  # SQLAlchemy's order (no name last)
 
 
+def _first(row: tuple[Any, ...]) -> Any:
+    return row[0]
+
+
 def _key_order(row: tuple[Any, ...]) -> Any:
-    return row[5]
+    return row[6]
 
 
 def _find_all(text: str, word: str) -> list[int]:
