@@ -130,13 +130,14 @@ class SQLiteCatalog:
     def read_rows(self) -> None:
         """Everything the reflection below asks for, in five statements."""
         self.names_json = json.dumps(self.names)
-        for name, type_, sql in self._rows(
+        rows = self._rows(
             f"SELECT name, type, sql FROM {self.master} "
             "WHERE type IN ('table', 'view', 'index')",
             (),
-        ):
-            target = self.index_sql if type_ == "index" else self.table_sql
-            target.setdefault(name, sql)
+        )
+        # a schema's tables, views and indexes share one namespace
+        self.table_sql = {name: sql for name, type_, sql in rows if type_ != "index"}
+        self.index_sql = {name: sql for name, type_, sql in rows if type_ == "index"}
         self._table_pragma(self.columns_pragma)
         self._table_pragma("foreign_key_list")
         self._table_pragma("index_list")
@@ -441,18 +442,15 @@ class SQLiteCatalog:
         ]:
             # each column row: index, seqno, cid, name, desc
             columns = index_info[index_name]
-            if index_name.startswith("sqlite_autoindex"):
-                # a key's index: never partial (nor, SQLite says, on an
-                # expression; were it, SQLAlchemy would skip it)
-                names = tuple([column[3] for column in columns])
-                if None not in names:
-                    auto.add(names)
-                continue
-            if any(column[3] is None for column in columns):
+            names = [column[3] for column in columns]
+            if None in names:
                 continue  # on an expression: SQLite doesn't say which
+            if index_name.startswith("sqlite_autoindex"):
+                auto.add(tuple(names))  # a key's index: never partial
+                continue
             index: dict[str, Any] = {
                 "name": index_name,
-                "column_names": [column[3] for column in columns],
+                "column_names": names,
                 "unique": unique,
                 "dialect_options": {},
             }
