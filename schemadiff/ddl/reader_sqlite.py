@@ -300,7 +300,9 @@ class SQLiteCatalog:
         )
         reader.get_columns = self.get_columns  # type: ignore[method-assign]
         self.types: dict[str, Any] = {}
-        self.shared_types = _SharedTypes(self._shared_type)
+        #: (name, declared type, notnull, default, pk) -> a column dict to
+        #: copy, and the type to copy into it when it attaches to its column
+        self.column_templates: dict[tuple[Any, ...], tuple[dict[str, Any], Any]] = {}
         self.columns: dict[Any, list[dict[str, Any]]] = {}
         self.primary_keys: dict[str, tuple[list[str], str | None]] = {}
         self.plain = self._plain_tables()
@@ -380,24 +382,25 @@ class SQLiteCatalog:
         key = (schema, name)
         # each row: table, cid, name, type, notnull, dflt_value, pk, hidden
         rows = pragmas[self.columns_pragma][name]
-        if any(row[7] for row in rows):
+        if any([row[7] for row in rows]):
             # generated columns: their expressions are SQLAlchemy's to find
             columns = self.get_columns(conn, name, schema=schema)
             for column in columns:
                 if isinstance(column["type"], type):
                     column["type"] = column["type"]()
         else:
-            types = self.shared_types
-            columns = [
-                {
-                    "name": row[2],
-                    "type": types[row[3]],
-                    "nullable": not row[4],
-                    "default": None if row[5] is None else str(row[5]),
-                    "primary_key": row[6],
-                }
-                for row in rows
-            ]
+            # most columns are spelled as some other table's are
+            templates = self.column_templates
+            columns = []
+            for row in rows:
+                template = templates.get(row[2:7])
+                if template is None:
+                    template = self._column_template(row)
+                column, own_type = template
+                column = column.copy()
+                if own_type is not None:
+                    column["type"] = _copy(own_type)
+                columns.append(column)
         info.columns[key] = columns
         constraints = _find_all(upper, "CONSTRAINT")
         info.pk_constraint[key] = self._primary_key(name, sql, constraints)
@@ -420,13 +423,21 @@ class SQLiteCatalog:
             else {}
         )
 
-    def _shared_type(self, declared: str) -> Any:
-        """The type of a declared spelling; kept for every column declared
-        so unless it attaches to its column (each then gets its own)."""
-        type_ = self._resolve_type_affinity(declared.upper())
-        if not isinstance(type_, sa.types.SchemaType):
-            self.shared_types[declared] = type_
-        return type_
+    def _column_template(self, row: tuple[Any, ...]) -> tuple[dict[str, Any], Any]:
+        """The column dict SQLAlchemy makes of a ``table_xinfo`` row that is
+        neither hidden nor generated, kept for the rows spelled alike."""
+        type_ = self._resolve_type_affinity(row[3].upper())
+        column = {
+            "name": row[2],
+            "type": type_,
+            "nullable": not row[4],
+            "default": None if row[5] is None else str(row[5]),
+            "primary_key": row[6],
+        }
+        # a type that attaches to its column: each column gets its own copy
+        own_type = type_ if isinstance(type_, sa.types.SchemaType) else None
+        template = self.column_templates[row[2:7]] = (column, own_type)
+        return template
 
     def _plain_indexes(
         self, name: str
@@ -607,17 +618,6 @@ class SQLiteCatalog:
                     if not auto:
                         return found
         return found
-
-
-class _SharedTypes(dict[str, Any]):
-    """Declared spelling -> type, resolved on first sight."""
-
-    def __init__(self, resolve: Any) -> None:
-        super().__init__()
-        self.resolve = resolve
-
-    def __missing__(self, declared: str) -> Any:
-        return self.resolve(declared)
 
 
 #: classes whose instances ``copy.copy`` copies by their ``__dict__`` alone
