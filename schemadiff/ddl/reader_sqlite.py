@@ -7,11 +7,18 @@ each one: ten statements a table).  SQLite's table-valued pragma functions
 ``sqlite_master`` read the same rows for all tables at once, so a comparison
 costs the same few statements whatever the number of tables.
 
-The rows are then handed to SQLAlchemy's own SQLite reflection code in place
-of its per-table queries, so types, defaults, constraint names parsed from the
-table SQL, unique constraints and checks come out exactly as SQLAlchemy's
-reflection makes them.  Index lists (with partial-index predicates) are read
-here, since SQLAlchemy looks those predicates up one statement per index.
+What comes out is exactly what SQLAlchemy's reflection makes of those rows:
+types, defaults, constraint names and options parsed from the table SQL,
+unique constraints, checks, table options.  Most tables are worked out here
+directly from the rows, with SQLAlchemy's own patterns and rules but each
+table's SQL read once instead of once per ``get_*`` method, and a pattern
+tried only where a word its matches begin with stands (SQLAlchemy's methods
+cost four times the statements).  What is left (tables with non-ASCII SQL
+text; generated columns, CHECK constraints and table options where the SQL
+has them) goes to SQLAlchemy's own methods, run on a copy of the dialect
+whose per-table queries answer from the rows.
+Index lists (with partial-index predicates) are read here, since SQLAlchemy
+looks those predicates up one statement per index.
 """
 
 from __future__ import annotations
@@ -378,6 +385,8 @@ class SQLiteCatalog:
     def _read_plain_table(
         self, name: str, sql: str, upper: str, info: _ReflectionInfo
     ) -> None:
+        """One table worked out from the rows, as SQLAlchemy's methods would
+        work it out (``upper``: its ASCII SQL upper-cased)."""
         conn, schema, pragmas = self.connection, self.schema, self.pragmas
         key = (schema, name)
         # each row: table, cid, name, type, notnull, dflt_value, pk, hidden
