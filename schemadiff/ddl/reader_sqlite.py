@@ -400,16 +400,20 @@ class SQLiteCatalog:
         else:
             # most columns are spelled as some other table's are
             templates = self.column_templates
-            columns = []
-            for row in rows:
-                template = templates.get(row[2:7])
-                if template is None:
-                    template = self._column_template(row)
-                column, own_type = template
-                column = column.copy()
-                if own_type is not None:
-                    column["type"] = _copy(own_type)
-                columns.append(column)
+            found = [templates.get(row[2:7]) for row in rows]
+            if None in found:
+                found = [
+                    self._column_template(row) if template is None else template
+                    for template, row in zip(found, rows)
+                ]
+            columns = [
+                (
+                    column.copy()
+                    if own_type is None
+                    else {**column, "type": _copy(own_type)}
+                )
+                for column, own_type in found
+            ]
         info.columns[key] = columns
         constraints = _find_all(upper, "CONSTRAINT")
         info.pk_constraint[key] = self._primary_key(name, sql, constraints)
@@ -556,14 +560,15 @@ class SQLiteCatalog:
             key["constrained_columns"].append(column)
             if referred:
                 key["referred_columns"].append(referred)
-        by_signature = {
-            (
+        # one key a signature, as SQLAlchemy keeps them (the last one)
+        by_signature = {}
+        for key in keys.values():
+            signature = (
                 *key["constrained_columns"],
                 key["referred_table"],
                 *key["referred_columns"],
-            ): key
-            for key in keys.values()
-        }
+            )
+            by_signature[signature] = key
         found = []
         foreign = _find_all(upper, "FOREIGN")
         if foreign:
