@@ -26,6 +26,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import operator
 import re
 import warnings
 from collections.abc import Iterator, Sequence
@@ -60,6 +61,9 @@ _SIG_COLUMN = re.compile(r'(?:"(.+?)")|([a-z0-9_]+)', re.I)
 _WORD = re.compile(r"[a-z0-9_]+", re.I)
 _SPACES = re.compile(r"\s+")
 _ON = re.compile(r" *\bON\b *")
+
+#: a row's first column (the table or index name the rows are grouped by)
+_FIRST = operator.itemgetter(0)
 
 #: pragma -> the columns its table-valued function returns, in PRAGMA order
 _PRAGMA_COLUMNS = {
@@ -130,7 +134,7 @@ class SQLiteCatalog:
             f"JOIN pragma_{pragma}(m.name, ?) p "
             "WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?))"
         )
-        for name, table_rows in itertools.groupby(rows, _first):
+        for name, table_rows in itertools.groupby(rows, _FIRST):
             by_table[name].extend(table_rows)
         self.pragmas[pragma] = by_table
 
@@ -164,7 +168,7 @@ class SQLiteCatalog:
             'AND ix."key" '
             "ORDER BY il.name, ix.seqno"
         )
-        for index_name, index_rows in itertools.groupby(rows, _first):
+        for index_name, index_rows in itertools.groupby(rows, _FIRST):
             index_info[index_name].extend(index_rows)
         for index_name, _seqno, _cid, column, desc in rows:
             if desc and column is not None:
@@ -669,10 +673,6 @@ def _copy(value: Any) -> Any:
 
 def _index_order(index: dict[str, Any]) -> str:
     return index["name"] or "~"  # SQLAlchemy's order (no name last)
-
-
-def _first(row: tuple[Any, ...]) -> Any:
-    return row[0]
 
 
 def _key_order(row: tuple[Any, ...]) -> Any:
