@@ -120,7 +120,9 @@ DDL = [
     'pid INT, CONSTRAINT "fk_é" FOREIGN KEY (pid) REFERENCES parent (a), '
     "CHECK (\"café\" <> 'é'))",
     # no key of any kind, no constraints
-    "CREATE TABLE bare (x, y TEXT DEFAULT 'a,b', z BLOB DEFAULT (x'00'))",
+    "CREATE TABLE bare (x, y TEXT DEFAULT 'a,b', z BLOB DEFAULT (x'00'), "
+    "b1 BOOLEAN, b2 BOOLEAN NOT NULL DEFAULT 0)",
+    "CREATE TABLE bare_too (x, b1 BOOLEAN, b2 BOOLEAN NOT NULL DEFAULT 0)",
     "CREATE TABLE not_read (id INTEGER PRIMARY KEY)",
     "CREATE INDEX ix_keys_pa ON keys (pa DESC)",
     "CREATE UNIQUE INDEX ix_uniques_partial ON uniques (c) WHERE c > 0",
@@ -147,6 +149,7 @@ NAMES = [
     "overlap",
     "naïve",
     "bare",
+    "bare_too",
 ]
 
 
@@ -223,6 +226,16 @@ def test_every_spelling_reads_as_sqlalchemy_reads_it(engine: sa.Engine) -> None:
         ("fk_d", {"ondelete": "CASCADE"}),
     ]
     assert got.pk_constraint[(None, "overlap")]["name"] == 'pk ""quoted""'
+    # a type that attaches to its column (BOOLEAN: a SchemaType) is each
+    # column's own, as SQLAlchemy reflects it; others may be shared
+    booleans = [
+        column["type"]
+        for table in ("bare", "bare_too")
+        for column in got.columns[(None, table)]
+        if column["name"] in ("b1", "b2")
+    ]
+    assert len({id(type_) for type_ in booleans}) == 4
+    assert all(isinstance(type_, sa.BOOLEAN) for type_ in booleans)
     assert got.pk_constraint[(None, "parent")] == {
         "constrained_columns": ["b", "a"],
         "name": "pk_parent",
