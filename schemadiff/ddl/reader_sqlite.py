@@ -315,7 +315,9 @@ class SQLiteCatalog:
         #: copy, and the type to copy into it when it attaches to its column
         self.column_templates: dict[tuple[Any, ...], tuple[dict[str, Any], Any]] = {}
         self.columns: dict[Any, list[dict[str, Any]]] = {}
-        self.primary_keys: dict[str, tuple[list[str], str | None]] = {}
+        #: table -> its key's columns, name, and where that name was found
+        #: when unquoted
+        self.primary_keys: dict[str, tuple[list[str], str | None, int | None]] = {}
         self.plain = self._plain_tables()
         info = _ReflectionInfo(
             columns={},
@@ -421,13 +423,22 @@ class SQLiteCatalog:
         info.columns[key] = columns
         constraints = _find_all(upper, "CONSTRAINT")
         info.pk_constraint[key] = self._primary_key(name, sql, constraints)
-        fk_rows = pragmas["foreign_key_list"][name]
-        info.foreign_keys[key] = (
-            self._foreign_keys(fk_rows, sql, upper, constraints) if fk_rows else []
-        )
+        # where a CONSTRAINT with an unquoted name matched as one kind of
+        # constraint (PRIMARY KEY, UNIQUE), the other kinds cannot match: the
+        # name is a whole run of word characters between spaces, so the word
+        # after it is the kind's
+        known = [self.primary_keys[name][2]]
         info.indexes[key], auto = self._plain_indexes(name)
         info.unique_constraints[key] = (
-            self._unique_constraints(auto, sql, upper, constraints) if auto else []
+            self._unique_constraints(auto, sql, upper, constraints, known)
+            if auto
+            else []
+        )
+        fk_rows = pragmas["foreign_key_list"][name]
+        info.foreign_keys[key] = (
+            self._foreign_keys(fk_rows, sql, upper, constraints, known)
+            if fk_rows
+            else []
         )
         info.check_constraints[key] = (
             self.reader.get_check_constraints(conn, name, schema=schema)
@@ -506,7 +517,7 @@ class SQLiteCatalog:
                 for row in self.pragmas[self.columns_pragma][name]
                 if row[6] > 0 and row[7] != 1
             ]
-            constraint_name = None
+            constraint_name = at = None
             if rows:
                 if len(rows) > 1:
                     rows.sort(key=_key_order)
@@ -518,12 +529,15 @@ class SQLiteCatalog:
                     match = _PK_NAME.match(sql, pos)
                     if match is not None:
                         constraint_name = match.group(1) or match.group(2)
+                        if match.group(1) is None:
+                            at = pos
                         break
             found = self.primary_keys[name] = (
                 [row[2] for row in rows],
                 constraint_name,
+                at,
             )
-        columns, constraint_name = found
+        columns, constraint_name, _at = found
         if not columns:
             return ReflectionDefaults.pk_constraint()
         return {"constrained_columns": list(columns), "name": constraint_name}
@@ -540,7 +554,12 @@ class SQLiteCatalog:
             return []
 
     def _foreign_keys(
-        self, rows: list[tuple[Any, ...]], sql: str, upper: str, constraints: list[int]
+        self,
+        rows: list[tuple[Any, ...]],
+        sql: str,
+        upper: str,
+        constraints: list[int],
+        known: list[int | None],
     ) -> list[dict[str, Any]]:
         """``get_foreign_keys``: the pragma's keys, named and given their
         options where the SQL spells them out as a table constraint."""
@@ -578,7 +597,7 @@ class SQLiteCatalog:
         if foreign:
             end = 0
             for pos in sorted(constraints + foreign):
-                if pos < end:
+                if pos < end or pos in known:
                     continue
                 match = _FK_PATTERN.match(sql, pos)  # type: ignore[union-attr]
                 if match is None:
@@ -601,6 +620,7 @@ class SQLiteCatalog:
         sql: str,
         upper: str,
         constraints: list[int],
+        known: list[int | None],
     ) -> list[dict[str, Any]]:
         """``get_unique_constraints`` given the columns of the table's
         sqlite_autoindex indexes: the UNIQUE constraints spelled in the SQL
@@ -611,13 +631,15 @@ class SQLiteCatalog:
             return found
         end = 0
         for pos in sorted(constraints + unique):
-            if pos < end:
+            if pos < end or pos in known:
                 continue
             match = _UNIQUE.match(sql, pos)
             if match is None:
                 continue
             end = match.end()
             quoted, plain, columns = match.group(1, 2, 3)
+            if plain is not None:
+                known.append(pos)
             names = _columns_in(columns)
             if tuple(names) in auto:
                 auto.remove(tuple(names))
