@@ -314,8 +314,16 @@ class Normaliser:
             return seen[1]  # reflected columns share their type objects
         try:
             # attributes in the order they were set: equal types built the
-            # same way share a key (another order only costs a compile)
-            key = (type_.__class__, tuple(type_.__dict__.items()))
+            # same way share a key (another order only costs a compile); a
+            # SchemaType's event dispatcher is its own per object and says
+            # nothing of the DDL
+            state = type_.__dict__
+            items = (
+                tuple(item for item in state.items() if item[0] != "dispatch")
+                if "dispatch" in state
+                else tuple(state.items())
+            )
+            key = (type_.__class__, items)
             cached = self._type_sigs.get(key, _MISSING)
         except TypeError:  # unhashable state: compiled once per object
             cached = self.type_signature(type_)
