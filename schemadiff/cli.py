@@ -61,27 +61,13 @@ def _make_config(ctx: click.Context) -> Config:
     return config
 
 
-def _run(
-    ctx: click.Context,
-    name: str,
-    *args: Any,
-    needs_config: bool = True,
-    error_exit: int = 1,
-    on_error: Callable[[str], None] | None = None,
-    **kwargs: Any,
-) -> None:
-    """Call ``command.<name>`` with a Config, turning user errors into one line."""
+def _run(ctx: click.Context, name: str, *args: Any, **kwargs: Any) -> None:
+    """Call ``command.<name>`` with a Config, turning user errors into one line
+    (see :func:`_run_command`); in the CLI's own process, with fewer garbage
+    collections."""
     policy = _fewer_collections() if _process_is_ours() else contextlib.nullcontext()
     with policy:
-        _run_command(
-            ctx,
-            name,
-            *args,
-            needs_config=needs_config,
-            error_exit=error_exit,
-            on_error=on_error,
-            **kwargs,
-        )
+        _run_command(ctx, name, *args, **kwargs)
 
 
 #: Young-generation threshold of the garbage collector while a command runs in

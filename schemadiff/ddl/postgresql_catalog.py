@@ -25,6 +25,7 @@ from sqlalchemy.engine.reflection import (
 )
 
 from schemadiff.ddl import postgresql_reader
+from schemadiff.ddl.reflection_info import empty_reflection_info
 
 _ENUMS = sa.text("""
     SELECT n.nspname, t.typname, e.enumlabel
@@ -164,17 +165,9 @@ def _inspector_info(inspector: Inspector, kw: dict[str, Any]) -> _ReflectionInfo
     """The batch through the Inspector's ``get_multi_*`` calls."""
     columns = dict(inspector.get_multi_columns(**kw))
     if not columns:  # none of the tables exists: nothing else to read
-        return _ReflectionInfo(
-            columns=columns,
-            pk_constraint={},
-            foreign_keys={},
-            indexes={},
-            unique_constraints={},
-            table_comment={},
-            check_constraints={},
-            table_options={},
-            unreflectable=kw["unreflectable"],
-        )
+        info = empty_reflection_info()
+        info.unreflectable = kw["unreflectable"]
+        return info
     return _ReflectionInfo(
         columns=columns,
         pk_constraint=dict(inspector.get_multi_pk_constraint(**kw)),

@@ -40,6 +40,7 @@ from sqlalchemy.engine.reflection import (
 from sqlalchemy.util import langhelpers
 
 from schemadiff.ddl.postgresql_indexes import read_indexes
+from schemadiff.ddl.reflection_info import empty_reflection_info
 
 _CHECK = re.compile(r"^CHECK *\((.+)\)( NO INHERIT)?( NOT VALID)?$", re.DOTALL)
 
@@ -161,17 +162,7 @@ class PostgresqlReader:
         """The batch as the Inspector's ``get_multi_*`` calls would give it
         (table options excepted: the caller reads those on demand)."""
         tables = self._tables()
-        info = _ReflectionInfo(
-            columns={},
-            pk_constraint={},
-            foreign_keys={},
-            indexes={},
-            unique_constraints={},
-            table_comment={},
-            check_constraints={},
-            table_options={},
-            unreflectable={},
-        )
+        info = empty_reflection_info()
         if not tables:
             return info
         names = {oid: name for oid, name, _ in tables}

@@ -38,6 +38,8 @@ from sqlalchemy.dialects.sqlite import base as sqlite_base
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.engine.reflection import ReflectionDefaults, _ReflectionInfo
 
+from schemadiff.ddl.reflection_info import empty_reflection_info
+
 #: the predicate of a partial index, from its CREATE INDEX statement
 _PARTIAL_WHERE = re.compile(r"\)\s+where\s+(.+)", re.IGNORECASE | re.DOTALL)
 
@@ -319,17 +321,7 @@ class SQLiteCatalog:
         #: when unquoted
         self.primary_keys: dict[str, tuple[list[str], str | None, int | None]] = {}
         self.plain = self._plain_tables()
-        info = _ReflectionInfo(
-            columns={},
-            pk_constraint={},
-            foreign_keys={},
-            indexes={},
-            unique_constraints={},
-            table_comment={},
-            check_constraints={},
-            table_options={},
-            unreflectable={},
-        )
+        info = empty_reflection_info()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=sa_exc.SAWarning)
             for name in self.names:
