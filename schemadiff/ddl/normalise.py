@@ -31,6 +31,7 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.engine.reflection import Inspector, ObjectKind, ObjectScope
 from sqlalchemy.sql.base import _NONE_NAME
+from sqlalchemy.sql.compiler import DDLCompiler
 
 from schemadiff.ddl.impl import register_by_dialect
 from schemadiff.ddl.plain_sql import plain_sql_dialect
@@ -53,6 +54,8 @@ _SPACES = re.compile(r"\s+")
 #: one operand of a simple comparison: a literal, a (quoted) name or a number
 _OPERAND = r"('(?:[^']|'')*'|[\w.\"`:+-]+)"
 _MISSING = object()
+#: SQLAlchemy's default rendering, which depends on the default alone
+_BASE_DEFAULT_STRING = DDLCompiler.get_column_default_string
 
 
 def add_index_sorting(
@@ -176,6 +179,7 @@ class Normaliser:
         self._type_sigs: dict[Any, str | None] = {}
         self._type_sigs_by_id: dict[int, tuple[Any, str | None]] = {}
         self._default_sigs: dict[str, str | None] = {}
+        self._default_texts: dict[tuple[Any, ...], str] = {}
         self._index_option_sigs: dict[Any, tuple[Any, ...]] = {}
 
     # ------------------------------------------------------------------ schema
@@ -349,11 +353,42 @@ class Normaliser:
         default = column.server_default
         if not isinstance(default, sa_schema.DefaultClause):
             return None
+        key = self._default_text_key(default.arg)
+        if key is not None:
+            found = self._default_texts.get(key)
+            if found is not None:
+                return found
         try:
-            return self._ddl_compiler.get_column_default_string(column)
+            text = self._ddl_compiler.get_column_default_string(column)
         except sa_exc.CompileError:
             arg = default.arg
             return arg if isinstance(arg, str) else str(arg)
+        if key is not None and text is not None:
+            self._default_texts[key] = text
+        return text
+
+    def _default_text_key(self, arg: Any) -> tuple[Any, ...] | None:
+        """What a server default's DDL text depends on, for the defaults
+        thousands of columns share ('0', ``func.now()``, ``true()``, a bare
+        ``text()``); None (render each time) for anything else, and for a
+        compiler that renders defaults per column."""
+        if (
+            type(self._ddl_compiler).get_column_default_string
+            is not _BASE_DEFAULT_STRING
+        ):
+            return None
+        if isinstance(arg, str):
+            return (str, arg)
+        if isinstance(arg, (sa.sql.elements.True_, sa.sql.elements.False_)):
+            return (type(arg),)
+        if isinstance(arg, sa.TextClause) and not arg._bindparams:
+            return (sa.TextClause, arg.text)
+        if (
+            isinstance(arg, sa.sql.functions.GenericFunction)
+            and not arg.clauses.clauses
+        ):
+            return (type(arg), arg.name)
+        return None
 
     def reflected_default_text(self, column: sa.Column[Any]) -> str | None:
         """The server default text a reflected column carries."""
