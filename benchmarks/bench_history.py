@@ -35,6 +35,10 @@ CPU seconds schemadiff / Alembic = ratio; run to run the ratios move by
 - ``current``: before 0.64 / 3.18 = 0.20; after 0.63 / 3.33 = 0.19,
   0.49 / 2.84 = 0.17 and 0.46 / 3.08 = 0.15.
 
+On main after the merge (same command, same day): offline 2.45 / 3.76 =
+0.65 (floor 2.06, 0.55); online 3.58 / 7.08 = 0.51 (floor 3.04, 0.43);
+``current`` 0.57 / 3.04 = 0.19.
+
 The same before/after without Alembic, interleaved (medians of 7, 5, 9):
 offline 2.54 -> 2.36 s, online 4.39 -> 3.51 s, ``current`` 0.75 -> 0.59 s;
 instructions (cachegrind, deterministic): offline 6.15 -> 5.93 G,
