@@ -109,7 +109,9 @@ class PostgresqlNormaliser(Normaliser):
     ) -> Any:
         """The batch read by name whatever ``complete`` says, table options
         on demand (see :func:`postgresql_catalog.reflection_info`)."""
-        return postgresql_catalog.reflection_info(inspector, schema, table_names)
+        return postgresql_catalog.reflection_info(
+            connection, inspector, schema, table_names
+        )
 
     def read_enums(
         self, connection: Connection, schemas: Sequence[str]

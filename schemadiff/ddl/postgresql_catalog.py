@@ -121,7 +121,10 @@ def read_sequences(connection: Connection, schemas: Sequence[str]) -> dict[Any, 
 
 
 def reflection_info(
-    inspector: Inspector, schema: str | None, table_names: Sequence[str]
+    connection: Connection,
+    inspector: Inspector,
+    schema: str | None,
+    table_names: Sequence[str],
 ) -> _ReflectionInfo:
     """The ``get_multi_*`` dicts for ``table_names``, always filtered by
     name, with the table options left unread until a Table is built.
@@ -147,7 +150,6 @@ def reflection_info(
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=sa_exc.SAWarning)
-        connection = inspector.bind
         if postgresql_reader.supported(connection.dialect):
             info = postgresql_reader.PostgresqlReader(
                 connection, schema, table_names
